@@ -1,0 +1,33 @@
+"""Which CI system runs us, and what it says about the job.
+
+`detect` reads only the variables each provider lists in its `VARIABLES`
+(plus the three that tell the providers apart): CI environments are full of
+secrets, and nothing else from them may reach a payload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from argo_trigger.ci import github, gitlab, jenkins, local
+from argo_trigger.ci.context import CIContext, NativeEvent
+
+__all__ = ["CIContext", "NativeEvent", "detect"]
+
+
+def detect(env: Mapping[str, str], cwd: Path | None = None) -> CIContext:
+    """The context of the CI job described by `env`.
+
+    GITHUB_ACTIONS=true means GitHub Actions, GITLAB_CI=true GitLab CI, a
+    non-empty JENKINS_URL Jenkins; anything else is a local run, for which
+    `git` is asked about `cwd` (the current directory when `None`). Never
+    raises: what cannot be known is `None` in the context.
+    """
+    if env.get("GITHUB_ACTIONS") == "true":
+        return github.detect(env)
+    if env.get("GITLAB_CI") == "true":
+        return gitlab.detect(env)
+    if env.get("JENKINS_URL"):
+        return jenkins.detect(env)
+    return local.detect(cwd)
