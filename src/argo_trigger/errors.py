@@ -114,6 +114,9 @@ class DispatchError(ServerError):
     """
 
 
+NO_BINDING_MATCHED = 20
+BINDING_FAILED = 21
+DOCTOR_FOUND_PROBLEMS = 22
 INTERNAL_ERROR = 70
 INTERRUPTED = 130
 
@@ -129,6 +132,9 @@ EXIT_CODES: dict[int, str] = {
     9: "not found: namespace, template or workflow does not exist (404)",
     10: "rejected: the server refused the event or workflow (400, 409, 4xx)",
     11: "server error: the Argo Server failed (5xx, event dispatch failed)",
+    NO_BINDING_MATCHED: "bindings test: no binding matched the payload",
+    BINDING_FAILED: "bindings test: a binding failed (the server would answer 500)",
+    DOCTOR_FOUND_PROBLEMS: "doctor: at least one check failed",
     INTERNAL_ERROR: "internal error in argo-trigger (a bug: please report it)",
     INTERRUPTED: "interrupted (SIGINT)",
 }
