@@ -62,6 +62,7 @@ def test_any_json_is_a_payload(standin: Standin, client: Client) -> None:
 
 @pytest.mark.nonconforming
 def test_an_empty_body_is_a_null_payload(standin: Standin, client: Client) -> None:
+    standin.dispatcher = None  # the fixture's bindings would fail on a null payload
     response = client.post("/api/v1/events/argo/ci", data=b"")
 
     assert response.status_code == 200

@@ -213,8 +213,6 @@ def _server_source(run: Run, namespace: str) -> Source:
     def missing(what: str, why: str) -> str:
         return f"{what} cannot be read from the server: {why}"
 
-    for binding in bindings:
-        binding.setdefault("kind", "WorkflowEventBinding")
     return Source(bindings, get, missing)
 
 

@@ -56,7 +56,11 @@ class Standin:
         self.host = host
         self.port = port
         self.store = Store(default_namespace)
-        self.dispatcher: Dispatcher | None = None
+        # Events go through the bindings as on the Argo Server; a test may
+        # set None to record events without dispatching them.
+        from .dispatch import make_dispatcher
+
+        self.dispatcher: Dispatcher | None = make_dispatcher(self)
         self.max_body_bytes = MAX_MESSAGE_BYTES
         self.routes = Api(self).routes()
         self.stopping = threading.Event()
