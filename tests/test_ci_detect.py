@@ -55,7 +55,7 @@ def no_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_detect_picks_the_provider(
     env: dict[str, str], provider: str, no_repo: Path
 ) -> None:
-    assert detect(env, no_repo).provider == provider
+    assert detect(env, str(no_repo)).provider == provider
 
 
 def test_every_object_is_complete_on_a_bare_environment(no_repo: Path) -> None:
@@ -64,7 +64,7 @@ def test_every_object_is_complete_on_a_bare_environment(no_repo: Path) -> None:
         {"GITLAB_CI": "true"},
         {"JENKINS_URL": "x"},
     ):
-        context = detect(env, no_repo)
+        context = detect(env, str(no_repo))
 
         assert context.type == "other"
         assert context.ci["run_attempt"] == 1
@@ -77,7 +77,7 @@ def test_every_object_is_complete_on_a_bare_environment(no_repo: Path) -> None:
 
 
 def test_context_objects_are_read_only(no_repo: Path) -> None:
-    context = detect({}, no_repo)
+    context = detect({}, str(no_repo))
 
     with pytest.raises(TypeError):
         context.git["sha"] = "x"  # type: ignore[index]
@@ -313,7 +313,7 @@ def test_local_without_git_on_path_is_null(
 ) -> None:
     monkeypatch.setenv("PATH", str(no_repo))
 
-    context = detect({}, no_repo)
+    context = detect({}, str(no_repo))
 
     assert context.git["sha"] is None
     assert context.type == "manual"
@@ -336,7 +336,7 @@ def test_local_detached_head_without_tag_has_no_ref(no_repo: Path) -> None:
     ):
         subprocess.run(["git", *args], cwd=no_repo, env=env, check=True)
 
-    git = detect({}, no_repo).git
+    git = detect({}, str(no_repo)).git
 
     assert len(git["sha"]) == 40
     assert (git["ref"], git["branch"], git["tag"]) == (None, None, None)
@@ -345,4 +345,4 @@ def test_local_detached_head_without_tag_has_no_ref(no_repo: Path) -> None:
 def test_local_repository_without_commits_is_null(no_repo: Path) -> None:
     subprocess.run(["git", "init", "-q"], cwd=no_repo, check=True)
 
-    assert detect({}, no_repo).git["sha"] is None
+    assert detect({}, str(no_repo)).git["sha"] is None

@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,9 +127,11 @@ def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def payload_for(provider: str, case: str, env: Mapping[str, str], cwd: Path) -> dict:
+def payload_for(
+    provider: str, case: str, env: Mapping[str, str], cwd: Path
+) -> dict[str, Any]:
     workdir = make_local_repo(cwd / "work", case) if provider == "local" else cwd
-    context = detect(env, workdir)
+    context = detect(env, str(workdir))
     return build_payload(
         context, namespace="argo", discriminator="ci", params=PARAMS, now=NOW
     )
@@ -182,7 +185,7 @@ def test_only_allow_listed_variables_are_read(
 @pytest.mark.parametrize(("provider", "case"), CASES, ids=CASE_IDS)
 def test_ci_labels_are_valid_label_values(provider: str, case: str, cwd: Path) -> None:
     workdir = make_local_repo(cwd / "work", case) if provider == "local" else cwd
-    labels = ci_labels(detect(load_env(provider, case), workdir))
+    labels = ci_labels(detect(load_env(provider, case), str(workdir)))
 
     assert labels["argo-trigger/ci-provider"] == provider
     for value in labels.values():
@@ -207,7 +210,7 @@ def test_github_context_names_the_native_event(case: str) -> None:
 
     assert context.native_event is not None
     assert context.native_event.name == env["GITHUB_EVENT_NAME"]
-    assert context.native_event.path == Path(env["GITHUB_EVENT_PATH"])
+    assert context.native_event.path == env["GITHUB_EVENT_PATH"]
 
 
 def test_local_runs_get_a_new_id_each_time(cwd: Path) -> None:

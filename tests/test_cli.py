@@ -91,7 +91,7 @@ def test_event_with_no_server_configured_is_an_error_not_a_local_run(cli: CLI) -
         (["payload", "--event-id", "Not A Label!"], "label"),
         (["submit", "--from", "pipeline/x", "-s", "h:1"], "workflowtemplate/NAME"),
         (["submit", "missing.yaml", "-s", "h:1"], "cannot read"),
-        (["--timeout", "soon", "info"], "duration"),
+        (["--request-timeout", "soon", "info"], "duration"),
     ],
 )
 def test_bad_input_is_a_one_line_error_with_exit_code_2(

@@ -157,12 +157,14 @@ def test_client_key_without_cert_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("raw", "seconds"), [("30", 30.0), ("2.5", 2.5), ("90s", 90.0), ("5m", 300.0)]
 )
-def test_timeout_from_the_environment(raw: str, seconds: float) -> None:
-    env = {"ARGO_SERVER": "h:1", "ARGO_TRIGGER_TIMEOUT": raw}
-    assert resolve(Options(), env=env).timeout == seconds
+def test_request_timeout_from_the_environment(raw: str, seconds: float) -> None:
+    env = {"ARGO_SERVER": "h:1", "ARGO_TRIGGER_REQUEST_TIMEOUT": raw}
+    assert resolve(Options(), env=env).request_timeout == seconds
 
 
 @pytest.mark.parametrize("raw", ["0", "-1", "soon", "inf", "nan"])
 def test_bad_timeouts_are_usage_errors(raw: str) -> None:
     with pytest.raises(UsageError, match="duration"):
-        resolve(Options(), env={"ARGO_SERVER": "h:1", "ARGO_TRIGGER_TIMEOUT": raw})
+        resolve(
+            Options(), env={"ARGO_SERVER": "h:1", "ARGO_TRIGGER_REQUEST_TIMEOUT": raw}
+        )

@@ -99,7 +99,7 @@ def test_retries_stop_when_the_timeout_budget_is_spent(
 ) -> None:
     body = {"code": 14, "message": "operation queue full"}
     argo.inject(r"/api/v1/events/", status=503, body=body, times=100)
-    result = cli("event", "-d", "ci", "--timeout", "2", env=argo_env)
+    result = cli("event", "-d", "ci", "--request-timeout", "2", env=argo_env)
 
     assert result.code == 11
     assert "operation queue full" in result.err.strip().splitlines()[-1]
@@ -110,7 +110,7 @@ def test_a_read_timeout_is_exit_6_and_not_retried(
     cli: CLI, argo: Standin, argo_env: dict[str, str]
 ) -> None:
     argo.inject(r"/api/v1/events/", status=200, body={}, delay=3.0)
-    result = cli("event", "-d", "ci", "--timeout", "1", env=argo_env)
+    result = cli("event", "-d", "ci", "--request-timeout", "1", env=argo_env)
 
     argo.stop()  # ends the delayed answer, which records the request
     assert result.code == 6
@@ -128,7 +128,7 @@ def _free_port() -> int:
 def test_connection_refused_is_exit_4_and_shows_the_url_tried(cli: CLI) -> None:
     url = f"http://127.0.0.1:{_free_port()}"
     env = {"ARGO_SERVER": url, "ARGO_TOKEN": ADMIN_TOKEN}
-    result = cli("event", "-d", "ci", "--timeout", "1", env=env)
+    result = cli("event", "-d", "ci", "--request-timeout", "1", env=env)
 
     assert result.code == 4
     line = result.err.strip().splitlines()[-1]
@@ -139,7 +139,7 @@ def test_connection_refused_is_exit_4_and_shows_the_url_tried(cli: CLI) -> None:
 
 def test_an_unresolvable_host_is_exit_4(cli: CLI) -> None:
     env = {"ARGO_SERVER": "http://no-such-host.invalid:2746", "ARGO_TOKEN": "x"}
-    result = cli("info", "--timeout", "1", env=env)
+    result = cli("info", "--request-timeout", "1", env=env)
 
     assert result.code == 4
     assert "does not resolve" in result.err.strip().splitlines()[-1]
@@ -205,7 +205,7 @@ def test_ca_file_makes_the_certificate_trusted(
 def test_plain_http_to_a_tls_port_is_explained(cli: CLI, tls_argo: Standin) -> None:
     try:
         plain = tls_argo.url.replace("https://", "http://")
-        result = cli("info", "--timeout", "2", env={"ARGO_SERVER": plain})
+        result = cli("info", "--request-timeout", "2", env={"ARGO_SERVER": plain})
     finally:
         tls_argo.stop()
 

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -161,7 +160,14 @@ def test_event_id_changes_with_the_run(ci: dict[str, Any]) -> None:
 
 def test_event_id_changes_with_the_repository() -> None:
     context = gitlab_context()
-    moved = replace(context, repository={**context.repository, "slug": "g/q"})
+    moved = CIContext(
+        provider=context.provider,
+        type=context.type,
+        ci=context.ci,
+        repository={**context.repository, "slug": "g/q"},
+        git=context.git,
+        pull_request=context.pull_request,
+    )
 
     assert event_id(moved) != event_id(context)
 

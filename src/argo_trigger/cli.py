@@ -13,17 +13,33 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
 
-from argo_trigger import errors, log
+from argo_trigger import errors
 from argo_trigger.masking import mask
 
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from argo_trigger.config import Options
     from argo_trigger.report import Outcome
 
 PROG = "argo-trigger"
+
+# Commands that log nothing: they skip importing logging, for start-up time.
+OFFLINE_COMMANDS = frozenset({"payload"})
+
+# Each command and its one-line summary, in the order --help lists them.
+COMMANDS = {
+    "payload": "print the event payload this CI job would send",
+    "event": "send the event payload to the Argo Server",
+    "submit": "create a workflow from a manifest or template",
+    "wait": "wait for workflows to finish and exit with their outcome",
+    "bindings": "see what WorkflowEventBindings do with a payload, offline",
+    "info": "show the server's version and who the token is",
+    "doctor": "find out why a CI integration does not work",
+    "standin": "run a local stand-in Argo Server for trials",
+}
 
 DESCRIPTION = """\
 Start and follow Argo Workflows from a CI job.
@@ -46,14 +62,22 @@ examples:
 """
 
 
-@dataclass
 class Run:
     """What a command runs with: its arguments, environment and streams."""
 
-    args: argparse.Namespace
-    env: Mapping[str, str]
-    stdout: TextIO
-    stderr: TextIO
+    __slots__ = ("args", "env", "stderr", "stdout")
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        env: Mapping[str, str],
+        stdout: TextIO,
+        stderr: TextIO,
+    ) -> None:
+        self.args = args
+        self.env = env
+        self.stdout = stdout
+        self.stderr = stderr
 
     def out(self, text: str) -> None:
         """Write a line of the command's result to stdout, secrets masked."""
@@ -71,7 +95,8 @@ def main(
     env = os.environ if env is None else env
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     try:
         # argparse prints help and usage errors itself, to sys.stdout/stderr.
         with redirect_stdout(stdout), redirect_stderr(stderr):
@@ -79,7 +104,10 @@ def main(
     except SystemExit as exit_:
         return _parser_exit_code(exit_)
 
-    log.configure(getattr(args, "verbose", 0), stderr)
+    if args.module not in OFFLINE_COMMANDS:
+        from argo_trigger import log
+
+        log.configure(getattr(args, "verbose", 0), stderr)
     run = Run(args=args, env=env, stdout=stdout, stderr=stderr)
     try:
         module = importlib.import_module(f"argo_trigger.commands.{args.module}")
@@ -102,6 +130,12 @@ def _fail(run: Run, error: BaseException, line: str) -> int:
     run.stderr.write(mask(f"{PROG}: {line}") + "\n")
     if code == errors.INTERNAL_ERROR:
         run.stderr.write(f"{PROG}: this is a bug; rerun with --debug and report it\n")
+
+    from argo_trigger import github_annotations
+
+    if github_annotations.in_github_actions(run.env):
+        # On the run's page, so that the Action need not read stderr for it.
+        github_annotations.error(run.stderr, line.removeprefix("error: "))
     return code
 
 
@@ -123,8 +157,11 @@ if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[_Parser]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line; `--help` at each level documents it."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; `--help` at each level documents it.
+
+    Given the arguments, only the command they name is built in full.
+    """
     common = _common_options()
     parser = _Parser(
         prog=PROG,
@@ -137,17 +174,51 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         title="commands", dest="command", metavar="COMMAND", required=True
     )
-    for add in (
-        _add_payload,
-        _add_event,
-        _add_submit,
-        _add_bindings,
-        _add_info,
-        _add_doctor,
-        _add_standin,
-    ):
-        add(commands, common)
+    adders = {
+        "payload": _add_payload,
+        "event": _add_event,
+        "submit": _add_submit,
+        "wait": _add_wait,
+        "bindings": _add_bindings,
+        "info": _add_info,
+        "doctor": _add_doctor,
+        "standin": _add_standin,
+    }
+    chosen = _chosen_command(argv, common)
+    for name, summary in COMMANDS.items():
+        if chosen in (None, name):
+            adders[name](commands, common)
+        else:
+            # Only the command that runs gets its options: building every
+            # subcommand's parser would cost more start-up time than the
+            # offline commands themselves.
+            commands.add_parser(name, help=summary)
     return parser
+
+
+def _chosen_command(
+    argv: Sequence[str] | None, common: argparse.ArgumentParser
+) -> str | None:
+    """The command named in `argv`, or None to build them all (for --help)."""
+    if argv is None:
+        return None
+    takes_value = {
+        option
+        for action in common._actions
+        if action.nargs != 0
+        for option in action.option_strings
+    }
+    expecting_value = False
+    for token in argv:
+        if expecting_value:
+            expecting_value = False
+        elif token in COMMANDS:
+            return token
+        elif token in takes_value:
+            expecting_value = True
+        elif not token.startswith("-"):
+            return None
+    return None
 
 
 def _version() -> str:
@@ -216,11 +287,11 @@ def _common_options() -> _Parser:
         help="key of --client-cert [env: ARGO_TRIGGER_CLIENT_KEY]",
     )
     server.add_argument(
-        "--timeout",
+        "--request-timeout",
         metavar="SECONDS",
         type=_seconds,
-        help="give up on the server after this long, retries included "
-        "(default: 30) [env: ARGO_TRIGGER_TIMEOUT]",
+        help="give up on one call to the server after this long, retries "
+        "included (default: 30) [env: ARGO_TRIGGER_REQUEST_TIMEOUT]",
     )
     shown = common.add_argument_group("output (global options)")
     shown.add_argument(
@@ -245,6 +316,18 @@ def _common_options() -> _Parser:
         "artifacts:reports:dotenv [env: ARGO_TRIGGER_DOTENV]",
     )
     shown.add_argument(
+        "--gitlab-token-file",
+        metavar="FILE",
+        help="post a GitLab commit status per workflow with the token in FILE "
+        "[env: ARGO_TRIGGER_GITLAB_TOKEN holds the token itself]",
+    )
+    shown.add_argument(
+        "--gitlab-mr-note",
+        action="store_true",
+        help="with a GitLab token, also add the summary to the merge request "
+        "once the workflows finish [env: ARGO_TRIGGER_GITLAB_MR_NOTE=true]",
+    )
+    shown.add_argument(
         "--ui-url",
         metavar="URL",
         help="where the Argo UI lives, for workflow links (default: the "
@@ -257,7 +340,7 @@ def _seconds(raw: str) -> float:
     from argo_trigger.config import parse_seconds
 
     try:
-        return parse_seconds(raw, "--timeout")
+        return parse_seconds(raw)
     except errors.UsageError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -266,12 +349,11 @@ def _command(
     commands: Subcommands,
     common: _Parser,
     name: str,
-    summary: str,
     description: str,
 ) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         name,
-        help=summary,
+        help=COMMANDS[name],
         description=description,
         parents=[common],
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -342,6 +424,68 @@ def _body_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _follow_options(parser: argparse.ArgumentParser, command: str) -> None:
+    group = parser.add_argument_group("following the workflows")
+    if command == "event":
+        group.add_argument(
+            "--wait",
+            action="store_true",
+            help="find the workflows the event created, wait for them, and exit "
+            "with their outcome [env: ARGO_TRIGGER_WAIT=true]",
+        )
+        group.add_argument(
+            "--discover-timeout",
+            metavar="SECONDS",
+            type=_seconds,
+            help="with --wait: how long to look for the workflows the event "
+            "created (default: 60) [env: ARGO_TRIGGER_DISCOVER_TIMEOUT]",
+        )
+    elif command == "submit":
+        group.add_argument(
+            "--wait",
+            action="store_true",
+            help="wait for the workflow and exit with its outcome "
+            "[env: ARGO_TRIGGER_WAIT=true]",
+        )
+    group.add_argument(
+        "--log",
+        action="store_true",
+        help="stream the workflows' logs, each line prefixed with its step "
+        "[env: ARGO_TRIGGER_LOG=true]",
+    )
+    group.add_argument(
+        "--container",
+        metavar="NAME",
+        help="container whose logs --log streams (default: main)",
+    )
+    group.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        help="give up waiting after this long (default: no limit) "
+        "[env: ARGO_TRIGGER_TIMEOUT]",
+    )
+    group.add_argument(
+        "--on-abort",
+        choices=("leave", "stop", "terminate"),
+        help="on timeout, SIGINT or SIGTERM, leave the workflows running, stop "
+        "or terminate them (default: leave) [env: ARGO_TRIGGER_ON_ABORT]",
+    )
+
+
+def _add_wait(commands: Subcommands, common: _Parser) -> None:
+    parser = _command(
+        commands,
+        common,
+        "wait",
+        "Follow workflows through the server's watch stream until they finish;\n"
+        "exit 0 when all succeeded.",
+    )
+    parser.add_argument("names", nargs="+", metavar="NAME", help="workflow names")
+    _follow_options(parser, "wait")
+    parser.set_defaults(wait=True)
+
+
 def _add_payload(
     commands: Subcommands,
     common: _Parser,
@@ -350,7 +494,6 @@ def _add_payload(
         commands,
         common,
         "payload",
-        "print the event payload this CI job would send",
         "Print the event payload as JSON. Offline: talks to no server.",
     )
     _payload_options(parser)
@@ -364,13 +507,13 @@ def _add_event(
         commands,
         common,
         "event",
-        "send the event payload to the Argo Server",
         "POST the payload to /api/v1/events/NAMESPACE/DISCRIMINATOR. The server\n"
         "answers {} whether or not a WorkflowEventBinding matched; a 500 means\n"
         "a binding failed (the others' workflows may exist), and is not retried.",
     )
     _payload_options(parser)
     _body_options(parser)
+    _follow_options(parser, "event")
     parser.add_argument(
         "--dry-run",
         action="store_true",
@@ -386,7 +529,6 @@ def _add_submit(
         commands,
         common,
         "submit",
-        "create a workflow from a manifest or template",
         "Create a Workflow from a YAML or JSON manifest, or submit a\n"
         "WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow. Prints the\n"
         "created workflow's name (-o json: the whole object).",
@@ -438,6 +580,7 @@ def _add_submit(
         action="store_false",
         help="do not add the argo-trigger/ci-* labels (provider, run id, sha)",
     )
+    _follow_options(parser, "submit")
     parser.add_argument(
         "--server-dry-run",
         action="store_true",
@@ -455,7 +598,6 @@ def _add_bindings(commands: Subcommands, common: _Parser) -> None:
         commands,
         common,
         "bindings",
-        "see what WorkflowEventBindings do with a payload, offline",
         "Work with WorkflowEventBindings without sending an event.",
     )
     actions = parser.add_subparsers(
@@ -495,7 +637,6 @@ def _add_doctor(commands: Subcommands, common: _Parser) -> None:
         commands,
         common,
         "doctor",
-        "find out why a CI integration does not work",
         "Check, step by step, what an event from this job needs: the server is\n"
         "reachable and its certificate trusted, the token is valid and whose it\n"
         "is, it may list bindings, get templates and create workflows in the\n"
@@ -514,7 +655,6 @@ def _add_info(
         commands,
         common,
         "info",
-        "show the server's version and who the token is",
         "Ask the server for its version (/api/v1/version), who the token acts\n"
         "as (/api/v1/userinfo) and its settings (/api/v1/info).",
     )
@@ -528,7 +668,6 @@ def _add_standin(
         commands,
         common,
         "standin",
-        "run a local stand-in Argo Server for trials",
         "Serve a stand-in for the Argo Server's API on 127.0.0.1, for trying\n"
         "argo-trigger and bindings without a cluster. It prints its URL and a\n"
         "token, and runs until interrupted. It is not Argo Workflows: nothing\n"
@@ -564,16 +703,29 @@ def options_from(args: argparse.Namespace) -> Options:
         ca_file=getattr(args, "ca_file", None),
         client_cert=getattr(args, "client_cert", None),
         client_key=getattr(args, "client_key", None),
-        timeout=getattr(args, "timeout", None),
+        request_timeout=getattr(args, "request_timeout", None),
     )
 
 
 def publish(run: Run, outcome: Outcome) -> None:
-    """Write the outcome to the CI system: GitHub outputs, the dotenv file."""
-    from argo_trigger.report import publish as write
+    """Write the outcome to the CI system: GitHub outputs, summary and
+    annotations, the dotenv file, GitLab commit statuses and note."""
+    from argo_trigger import report
 
-    dotenv = getattr(run.args, "dotenv", None) or run.env.get("ARGO_TRIGGER_DOTENV")
-    write(outcome, run.env, dotenv)
+    args, env = run.args, run.env
+    dotenv = getattr(args, "dotenv", None) or env.get("ARGO_TRIGGER_DOTENV")
+    token = report.gitlab_token(getattr(args, "gitlab_token_file", None), env)
+    note = getattr(args, "gitlab_mr_note", False) or report.env_flag(
+        env, "ARGO_TRIGGER_GITLAB_MR_NOTE"
+    )
+    report.publish(
+        outcome,
+        env,
+        dotenv,
+        stream=run.stderr,
+        gitlab_token=token,
+        gitlab_mr_note=note,
+    )
 
 
 def ui_base(run: Run) -> str | None:

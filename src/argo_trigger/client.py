@@ -8,6 +8,8 @@ ConnectError, TLSError, RequestTimeout, or an APIError subclass.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -32,6 +34,9 @@ class ArgoClient:
     ) -> None:
         self.settings = settings
         self.transport = Transport(settings, session)
+        # The server's clock when it answered the last event (its Date
+        # header): workflows the event created carry no later timestamp.
+        self.event_answered_at: datetime | None = None
 
     def version(self) -> Object:
         """GET /api/v1/version."""
@@ -66,6 +71,7 @@ class ArgoClient:
             if error.status != 500:
                 raise
             raise _dispatch_error(error) from None
+        self.event_answered_at = _date(response.headers.get("Date"))
         return _object(response)
 
     def create_workflow(
@@ -107,12 +113,16 @@ class ArgoClient:
         namespace: str,
         *,
         label_selector: str | None = None,
+        field_selector: str | None = None,
         fields: str | None = None,
     ) -> list[Object]:
-        """List workflows, optionally by label selector; `fields` trims the answer."""
+        """List workflows, optionally by label or field selector (such as
+        `metadata.name=X`); `fields` trims the answer."""
         params = {}
         if label_selector:
             params["listOptions.labelSelector"] = label_selector
+        if field_selector:
+            params["listOptions.fieldSelector"] = field_selector
         if fields:
             params["fields"] = fields
         answer = self._get(
@@ -122,6 +132,63 @@ class ArgoClient:
             hint=_in("workflows: list", namespace),
         )
         return list(answer.get("items") or [])
+
+    def watch_workflows(
+        self,
+        namespace: str,
+        *,
+        name: str | None = None,
+        label_selector: str | None = None,
+        read_timeout: float,
+    ) -> requests.Response:
+        """Open GET /api/v1/workflow-events/{namespace} as server-sent events.
+
+        One workflow by `name`, or those matching `label_selector`. The server
+        first sends each matching workflow as ADDED, then every change. The
+        response body is left unread; `read_timeout` bounds the silence
+        between two pieces of it. Raises NotFoundError for an unknown name.
+        """
+        params = {}
+        if name:
+            params["listOptions.fieldSelector"] = f"metadata.name={name}"
+        if label_selector:
+            params["listOptions.labelSelector"] = label_selector
+        url = self.settings.url("api", "v1", "workflow-events", namespace)
+        return self._stream(
+            url, params, _in("workflows: watch", namespace), read_timeout
+        )
+
+    def workflow_logs(
+        self,
+        namespace: str,
+        name: str,
+        *,
+        container: str = "main",
+        since_seconds: int | None = None,
+        read_timeout: float,
+    ) -> requests.Response:
+        """Open the followed log of every pod of a workflow, as server-sent events.
+
+        The server streams each pod once it leaves Pending and ends the
+        stream when the workflow has finished. The body is left unread.
+        """
+        params = {
+            "logOptions.container": container,
+            "logOptions.follow": "true",
+        }
+        if since_seconds is not None:
+            params["logOptions.sinceSeconds"] = str(since_seconds)
+        url = self.settings.url("api", "v1", "workflows", namespace, name, "log")
+        hint = _in("workflows: get and pods/log: get", namespace)
+        return self._stream(url, params, hint, read_timeout)
+
+    def stop_workflow(self, namespace: str, name: str) -> Object:
+        """PUT .../stop: end the workflow, running its exit handlers."""
+        return self._shutdown(namespace, name, "stop")
+
+    def terminate_workflow(self, namespace: str, name: str) -> Object:
+        """PUT .../terminate: end the workflow at once, without exit handlers."""
+        return self._shutdown(namespace, name, "terminate")
 
     def list_bindings(self, namespace: str) -> list[Object]:
         """The WorkflowEventBindings of a namespace."""
@@ -141,6 +208,25 @@ class ArgoClient:
             hint=_in("workflowtemplates: get", namespace),
         )
 
+    def _shutdown(self, namespace: str, name: str, action: str) -> Object:
+        url = self.settings.url("api", "v1", "workflows", namespace, name, action)
+        body = dumps({"namespace": namespace, "name": name})
+        hint = _in("workflows: get, patch", namespace)
+        response = self.transport.request("PUT", url, body=body, hint=hint)
+        return _object(response)
+
+    def _stream(
+        self, url: str, params: Mapping[str, str], hint: str, read_timeout: float
+    ) -> requests.Response:
+        return self.transport.request(
+            "GET",
+            url,
+            params=params,
+            headers={"Accept": "text/event-stream"},
+            hint=hint,
+            stream_timeout=read_timeout,
+        )
+
     def _get(
         self, *segments: str, params: Mapping[str, str] | None = None, hint: str
     ) -> Object:
@@ -157,6 +243,15 @@ _RESOURCE_OF_KIND = {
 
 def _in(rbac: str, namespace: str) -> str:
     return f"{rbac} in namespace {namespace}"
+
+
+def _date(header: str | None) -> datetime | None:
+    if not header:
+        return None
+    try:
+        return parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
 
 
 def _object(response: requests.Response) -> Object:

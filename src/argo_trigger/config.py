@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 from argo_trigger import masking
 from argo_trigger.errors import ConfigError, UsageError
+from argo_trigger.record import Record
 
 DEFAULT_NAMESPACE = "argo"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_REQUEST_TIMEOUT = 30.0
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record):
     """Everything needed to reach one Argo Server.
 
     `base_url` is scheme, host, port and path prefix (base href), without a
@@ -28,33 +25,82 @@ class Settings:
     so the prefix is never dropped.
     """
 
-    base_url: str
-    authorization: str | None
-    namespace: str
-    verify: bool | str
-    client_cert: tuple[str, str] | str | None
-    timeout: float
+    __slots__ = (
+        "authorization",
+        "base_url",
+        "client_cert",
+        "namespace",
+        "request_timeout",
+        "verify",
+    )
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        authorization: str | None,
+        namespace: str,
+        verify: bool | str,
+        client_cert: tuple[str, str] | str | None,
+        request_timeout: float,
+    ) -> None:
+        self.base_url = base_url
+        self.authorization = authorization
+        self.namespace = namespace
+        self.verify = verify
+        self.client_cert = client_cert
+        self.request_timeout = request_timeout
 
     def url(self, *segments: str) -> str:
         """The URL of an API path; each segment is percent-encoded on its own."""
+        from urllib.parse import quote
+
         return self.base_url + "/" + "/".join(quote(s, safe="") for s in segments)
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(Record):
     """The connection options as given on the command line (None: not given)."""
 
-    server: str | None = None
-    token: str | None = None
-    token_file: str | None = None
-    namespace: str | None = None
-    base_href: str | None = None
-    secure: bool | None = None
-    insecure_skip_verify: bool | None = None
-    ca_file: str | None = None
-    client_cert: str | None = None
-    client_key: str | None = None
-    timeout: float | None = None
+    __slots__ = (
+        "base_href",
+        "ca_file",
+        "client_cert",
+        "client_key",
+        "insecure_skip_verify",
+        "namespace",
+        "request_timeout",
+        "secure",
+        "server",
+        "token",
+        "token_file",
+    )
+
+    def __init__(
+        self,
+        *,
+        server: str | None = None,
+        token: str | None = None,
+        token_file: str | None = None,
+        namespace: str | None = None,
+        base_href: str | None = None,
+        secure: bool | None = None,
+        insecure_skip_verify: bool | None = None,
+        ca_file: str | None = None,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        request_timeout: float | None = None,
+    ) -> None:
+        self.server = server
+        self.token = token
+        self.token_file = token_file
+        self.namespace = namespace
+        self.base_href = base_href
+        self.secure = secure
+        self.insecure_skip_verify = insecure_skip_verify
+        self.ca_file = ca_file
+        self.client_cert = client_cert
+        self.client_key = client_key
+        self.request_timeout = request_timeout
 
 
 def resolve_namespace(options: Options, env: Mapping[str, str]) -> str:
@@ -89,12 +135,14 @@ def resolve(options: Options, env: Mapping[str, str] | None = None) -> Settings:
         namespace=resolve_namespace(options, env),
         verify=_verify(options, env),
         client_cert=_client_cert(options, env),
-        timeout=_timeout(options, env),
+        request_timeout=_request_timeout(options, env),
     )
 
 
 def base_url(server: str, *, secure: bool, base_href: str) -> str:
     """Turn `host:port` or a URL, plus a base href, into the API's base URL."""
+    from urllib.parse import urlsplit
+
     if "://" not in server:
         server = ("https://" if secure else "http://") + server
     parts = urlsplit(server)
@@ -136,7 +184,8 @@ def _token(options: Options, env: Mapping[str, str]) -> str | None:
 
 def _read_token_file(path: str) -> str:
     try:
-        token = Path(path).read_text(encoding="utf-8").strip()
+        with open(path, encoding="utf-8") as file:
+            token = file.read().strip()
     except OSError as error:
         raise ConfigError(
             f"cannot read the token file {path}: {error.strerror}; check --token-file"
@@ -176,16 +225,16 @@ def _client_cert(
     return cert
 
 
-def _timeout(options: Options, env: Mapping[str, str]) -> float:
-    if options.timeout is not None:
-        return options.timeout
-    raw = env.get("ARGO_TRIGGER_TIMEOUT")
+def _request_timeout(options: Options, env: Mapping[str, str]) -> float:
+    if options.request_timeout is not None:
+        return options.request_timeout
+    raw = env.get("ARGO_TRIGGER_REQUEST_TIMEOUT")
     if not raw:
-        return DEFAULT_TIMEOUT
-    return parse_seconds(raw, "ARGO_TRIGGER_TIMEOUT")
+        return DEFAULT_REQUEST_TIMEOUT
+    return parse_seconds(raw, "ARGO_TRIGGER_REQUEST_TIMEOUT")
 
 
-def parse_seconds(raw: str, name: str) -> float:
+def parse_seconds(raw: str, name: str = "") -> float:
     """A positive number of seconds, optionally written with s, m or h."""
     text = raw.strip().lower()
     factor = {"s": 1, "m": 60, "h": 3600}.get(text[-1:], 0)
@@ -195,10 +244,11 @@ def parse_seconds(raw: str, name: str) -> float:
     except ValueError:
         seconds = -1.0
     if not seconds > 0 or seconds == float("inf"):
-        raise UsageError(f"{name} {raw!r} is not a duration: use 30, 30s, 5m or 1h")
+        where = f"{name} " if name else ""
+        raise UsageError(f"{where}{raw!r} is not a duration: use 30, 30s, 5m or 1h")
     return seconds
 
 
 def _readable(path: str, flag: str) -> None:
-    if not os.access(path, os.R_OK) or not Path(path).is_file():
+    if not os.access(path, os.R_OK) or not os.path.isfile(path):
         raise ConfigError(f"cannot read {path} given to {flag}; check the path")

@@ -3,6 +3,10 @@
     ArgoTriggerError
     ├── UsageError                 bad flags, files or values given by the user
     ├── ConfigError                nothing says where the Argo Server is, and so on
+    ├── WaitTimeout                the workflows did not finish within --timeout
+    ├── NotDiscovered              no workflow found for an event, or a name is unknown
+    │   └── AmbiguousDiscovery     more workflows fit than the event can have made
+    ├── Terminated                 SIGTERM arrived while waiting
     ├── TransportError             no HTTP answer at all
     │   ├── ConnectError           refused, unreachable, name not resolved
     │   ├── TLSError               certificate or handshake failure
@@ -21,7 +25,9 @@ prints `str(error)`: one line that says what failed and what to do.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ArgoTriggerError(Exception):
@@ -40,6 +46,28 @@ class ConfigError(ArgoTriggerError):
     """Configuration is missing or unreadable (server, token file, CA file)."""
 
     exit_code = 3
+
+
+class WaitTimeout(ArgoTriggerError):
+    """The workflows did not finish within --timeout (they may still run)."""
+
+    exit_code = 32
+
+
+class NotDiscovered(ArgoTriggerError):
+    """No workflow could be found: none created by an event, or no such name."""
+
+    exit_code = 33
+
+
+class AmbiguousDiscovery(NotDiscovered):
+    """More workflows fit an event than it can have created; none is guessed."""
+
+
+class Terminated(ArgoTriggerError):
+    """SIGTERM arrived (the CI job was cancelled) while waiting."""
+
+    exit_code = 143
 
 
 class TransportError(ArgoTriggerError):
@@ -117,6 +145,10 @@ class DispatchError(ServerError):
 NO_BINDING_MATCHED = 20
 BINDING_FAILED = 21
 DOCTOR_FOUND_PROBLEMS = 22
+WORKFLOW_FAILED = 30
+WORKFLOW_ERROR = 31
+WAIT_TIMED_OUT = WaitTimeout.exit_code
+NOT_DISCOVERED = NotDiscovered.exit_code
 INTERNAL_ERROR = 70
 INTERRUPTED = 130
 
@@ -135,8 +167,13 @@ EXIT_CODES: dict[int, str] = {
     NO_BINDING_MATCHED: "bindings test: no binding matched the payload",
     BINDING_FAILED: "bindings test: a binding failed (the server would answer 500)",
     DOCTOR_FOUND_PROBLEMS: "doctor: at least one check failed",
+    WORKFLOW_FAILED: "wait: a workflow ended Failed (a step failed, or it was stopped)",
+    WORKFLOW_ERROR: "wait: a workflow ended Error (Argo could not run it)",
+    WAIT_TIMED_OUT: "wait: the workflows did not finish within --timeout",
+    NOT_DISCOVERED: "wait: no workflow found (the event created none, or no such name)",
     INTERNAL_ERROR: "internal error in argo-trigger (a bug: please report it)",
     INTERRUPTED: "interrupted (SIGINT)",
+    Terminated.exit_code: "terminated (SIGTERM, e.g. the CI job was cancelled)",
 }
 
 

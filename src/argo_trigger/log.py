@@ -10,7 +10,7 @@ import logging
 import sys
 from typing import TextIO
 
-from argo_trigger.masking import MaskingFilter
+from argo_trigger.masking import mask
 
 logger = logging.getLogger("argo_trigger")
 
@@ -26,3 +26,15 @@ def configure(verbosity: int, stream: TextIO | None = None) -> None:
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that masks secrets in the fully formatted message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask(message)
+        if masked != message:
+            record.msg = masked
+            record.args = None
+        return True

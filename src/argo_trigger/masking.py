@@ -6,8 +6,6 @@ error message and dry-run printout passes through `mask` before it is written.
 
 from __future__ import annotations
 
-import logging
-
 MASK = "***"
 
 _secrets: set[str] = set()
@@ -38,15 +36,3 @@ def mask(text: str) -> str:
 def forget_all() -> None:
     """Forget every registered secret (for a fresh run in the same process)."""
     _secrets.clear()
-
-
-class MaskingFilter(logging.Filter):
-    """A logging filter that masks secrets in the fully formatted message."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask(message)
-        if masked != message:
-            record.msg = masked
-            record.args = None
-        return True

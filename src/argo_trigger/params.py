@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from argo_trigger.errors import UsageError
 
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
     from yaml.nodes import Node
 
 _SHOWN_MAX = 60
@@ -78,7 +79,8 @@ def _read(path: str, source: str) -> str:
     try:
         if path == "-":
             return sys.stdin.read()
-        return Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as file:
+            return file.read()
     except FileNotFoundError:
         raise UsageError(f"{source}: no such file") from None
     except IsADirectoryError:

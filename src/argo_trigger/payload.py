@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-import uuid
+import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
-from typing import Any
 
 from argo_trigger.ci.context import CIContext
 from argo_trigger.errors import UsageError
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -63,7 +67,7 @@ def build_payload(
         "schema": SCHEMA_VERSION,
         "id": event_id,
         "type": context.type,
-        "time": format_time(now or datetime.now(timezone.utc)),
+        "time": format_time(now) if now else current_time(),
         "ci": dict(context.ci),
         "repository": dict(context.repository),
         "git": dict(context.git),
@@ -89,7 +93,7 @@ def compute_event_id(
     new job URL. Outside CI no field identifies a run, and the id is random.
     """
     if context.provider == "local":
-        return uuid.uuid4().hex
+        return os.urandom(EVENT_ID_LENGTH // 2).hex()
 
     fields = [
         context.provider,
@@ -156,8 +160,19 @@ def label_value(value: str) -> str | None:
     return safe or None
 
 
+RFC3339_UTC = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def current_time() -> str:
+    """Now, in RFC 3339 UTC with a `Z` and whole seconds."""
+    # time, not datetime: importing datetime costs start-up time.
+    return time.strftime(RFC3339_UTC, time.gmtime())
+
+
 def format_time(moment: datetime) -> str:
-    """`moment` in RFC 3339 UTC with a `Z` and whole seconds."""
+    """`moment` in RFC 3339 UTC with a `Z` and whole seconds (naive means UTC)."""
+    from datetime import timezone
+
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone.utc).strftime(RFC3339_UTC)

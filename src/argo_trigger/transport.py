@@ -5,7 +5,7 @@ on it. That is a connection that never opened (refused, name not resolved,
 connect timeout), and the answers 429 and 503 (rate limit, and the event queue
 being full), which Argo gives before doing anything. Waits grow exponentially
 from 0.5 s, capped at 8 s, with full jitter, honour `Retry-After`, and stop
-when the `--timeout` budget is spent. A 500 or a read timeout is never
+when the `--request-timeout` budget is spent. A 500 or a read timeout is never
 retried: for an event, bindings may already have created workflows, and a
 second send could create them twice.
 """
@@ -65,14 +65,18 @@ class Transport:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         hint: str = "",
+        stream_timeout: float | None = None,
     ) -> requests.Response:
         """Send one request, retrying only where that is safe; return a 2xx answer.
 
         Raises ConnectError, TLSError or RequestTimeout when no answer came,
         and an APIError subclass for an error status. `hint` names what the
-        request needs from RBAC, for the 403 message.
+        request needs from RBAC, for the 403 message. With `stream_timeout`
+        the body is left unread for the caller to stream, and a read may wait
+        that long for data (the caller's iteration raises when it does not
+        come).
         """
-        deadline = time.monotonic() + self.settings.timeout
+        deadline = time.monotonic() + self.settings.request_timeout
         all_headers = self._headers(headers, body)
         attempt = 0
         while True:
@@ -86,10 +90,13 @@ class Transport:
                     params=params,
                     headers=all_headers,
                     time_left=left,
+                    stream_timeout=stream_timeout,
                 )
             except requests.exceptions.ConnectionError as error:
                 if not _nothing_sent(error) or not self._may_retry(deadline, attempt):
-                    raise _transport_error(error, url, self.settings.timeout) from None
+                    raise _transport_error(
+                        error, url, self.settings.request_timeout
+                    ) from None
                 self._backoff(attempt, None, deadline, _reason(error))
                 continue
             if response.ok:
@@ -122,6 +129,7 @@ class Transport:
         params: Mapping[str, str] | None,
         headers: dict[str, str],
         time_left: float,
+        stream_timeout: float | None = None,
     ) -> requests.Response:
         logger.info("%s %s", method, url)
         shown = {
@@ -137,14 +145,16 @@ class Transport:
                 data=body,
                 params=params,
                 headers=headers,
-                timeout=(min(time_left, 10.0), time_left),
+                timeout=(min(time_left, 10.0), stream_timeout or time_left),
+                stream=stream_timeout is not None,
             )
         except requests.exceptions.SSLError as error:
             raise errors.TLSError(_tls_message(url, error), url=url) from None
         except requests.exceptions.ReadTimeout:
             raise errors.RequestTimeout(
-                f"no answer from {url} within {self.settings.timeout:g}s; the server "
-                "may still act on the request. Raise --timeout if the server is slow",
+                f"no answer from {url} within {self.settings.request_timeout:g}s; "
+                "the server may still act on the request. Raise --request-timeout "
+                "if the server is slow",
                 url=url,
             ) from None
         logger.info(

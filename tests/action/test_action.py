@@ -134,8 +134,8 @@ def test_a_rejected_token_fails_the_step_with_an_error_annotation(
     assert run.outcome == "failure"
     assert run.steps[-1].exit_code == 7
     [message] = run.errors()
-    assert message.startswith("argo-trigger: error: ")
-    assert "401" in message
+    assert message.startswith("401 from the Argo Server on POST ")
+    assert "set ARGO_TOKEN" in message
     assert bad not in everything_shown(run, tmp_path / "runner-temp")
     assert argo.events == []
 
@@ -154,7 +154,7 @@ def test_a_failed_dispatch_fails_the_step_with_the_servers_reason(
     assert run.outcome == "failure"
     assert run.steps[-1].exit_code == 11
     [message] = run.errors()
-    assert message.startswith("argo-trigger: error: ")
+    assert message.startswith("the Argo Server could not dispatch the event: ")
     assert "no template x" in message
     assert run.outputs["event-id"] == ""
 
@@ -165,7 +165,7 @@ def test_no_server_anywhere_is_a_configuration_error(action: RunAction) -> None:
     assert run.outcome == "failure"
     assert run.steps[-1].exit_code == 3
     [message] = run.errors()
-    assert message.startswith("argo-trigger: error: ")
+    assert message.startswith("no Argo Server configured: set ARGO_SERVER")
 
 
 def test_workflow_template_submits_instead_of_sending_an_event(

@@ -8,15 +8,13 @@ secrets, and nothing else from them may reach a payload.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
-from argo_trigger.ci import github, gitlab, jenkins, local
 from argo_trigger.ci.context import CIContext, NativeEvent
 
 __all__ = ["CIContext", "NativeEvent", "detect"]
 
 
-def detect(env: Mapping[str, str], cwd: Path | None = None) -> CIContext:
+def detect(env: Mapping[str, str], cwd: str | None = None) -> CIContext:
     """The context of the CI job described by `env`.
 
     GITHUB_ACTIONS=true means GitHub Actions, GITLAB_CI=true GitLab CI, a
@@ -24,10 +22,19 @@ def detect(env: Mapping[str, str], cwd: Path | None = None) -> CIContext:
     `git` is asked about `cwd` (the current directory when `None`). Never
     raises: what cannot be known is `None` in the context.
     """
+    # Only the detected provider's module is imported: start-up time counts.
     if env.get("GITHUB_ACTIONS") == "true":
+        from argo_trigger.ci import github
+
         return github.detect(env)
     if env.get("GITLAB_CI") == "true":
+        from argo_trigger.ci import gitlab
+
         return gitlab.detect(env)
     if env.get("JENKINS_URL"):
+        from argo_trigger.ci import jenkins
+
         return jenkins.detect(env)
+    from argo_trigger.ci import local
+
     return local.detect(cwd)

@@ -7,10 +7,13 @@ a `CIContext`. The payload module adds the schema, id, time and params.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+
+from argo_trigger.record import Record
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 PROVIDERS = ("github", "gitlab", "jenkins", "local")
 TYPES = ("push", "tag", "pull_request", "schedule", "manual", "api", "other")
@@ -35,20 +38,21 @@ PULL_REQUEST_KEYS = ("number", "url", "source_branch", "target_branch", "title")
 SHORT_SHA_LENGTH = 8
 
 
-@dataclass(frozen=True)
-class NativeEvent:
+class NativeEvent(Record):
     """The CI system's own event document, for sending it on unchanged.
 
     GitHub Actions writes the webhook body that started the run to a file;
     `name` is the webhook event name that belongs in `X-GitHub-Event`.
     """
 
-    name: str
-    path: Path
+    __slots__ = ("name", "path")
+
+    def __init__(self, *, name: str, path: str) -> None:
+        self.name = name
+        self.path = path
 
 
-@dataclass(frozen=True)
-class CIContext:
+class CIContext(Record):
     """Everything the event payload says about the CI job.
 
     `ci`, `repository`, `git` and `pull_request` are the payload objects of
@@ -56,13 +60,37 @@ class CIContext:
     CI system does not tell.
     """
 
-    provider: str
-    type: str
-    ci: Mapping[str, Any]
-    repository: Mapping[str, Any]
-    git: Mapping[str, Any]
-    pull_request: Mapping[str, Any]
-    native_event: NativeEvent | None = None
+    __slots__ = (
+        "ci",
+        "git",
+        "native_event",
+        "provider",
+        "pull_request",
+        "repository",
+        "type",
+    )
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        type: str,
+        ci: Mapping[str, Any],
+        repository: Mapping[str, Any],
+        git: Mapping[str, Any],
+        pull_request: Mapping[str, Any],
+        native_event: NativeEvent | None = None,
+    ) -> None:
+        self.provider = provider
+        self.type = type
+        self.ci = ci
+        self.repository = repository
+        self.git = git
+        self.pull_request = pull_request
+        self.native_event = native_event
+
+    def __hash__(self) -> int:
+        return hash((self.provider, self.type, self.native_event))
 
 
 def pick(env: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
 from argo_trigger.ci.context import (
     CIContext,
@@ -16,6 +14,10 @@ from argo_trigger.ci.context import (
     strip_prefix,
     to_int,
 )
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 VARIABLES = (
     "GITHUB_SERVER_URL",
@@ -68,7 +70,7 @@ def detect(env: Mapping[str, str]) -> CIContext:
 
     native = None
     if event_name and event_path:
-        native = NativeEvent(name=event_name, path=Path(event_path))
+        native = NativeEvent(name=event_name, path=event_path)
 
     return make_context(
         "github",
@@ -197,7 +199,8 @@ def _read_event(path: str | None) -> Mapping[str, Any]:
     if path is None:
         return {}
     try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            event = json.load(file)
     except (OSError, ValueError):
         return {}
     return event if isinstance(event, dict) else {}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from argo_trigger.ci.context import CIContext, make_context, pick, to_int
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 VARIABLES = (
     "CI_SERVER_URL",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 from argo_trigger.ci.context import CIContext, make_context, strip_prefix
 
 GIT_TIMEOUT_SECONDS = 10
 
 
-def detect(cwd: Path | None = None) -> CIContext:
+def detect(cwd: str | None = None) -> CIContext:
     """The context of a run outside any CI system.
 
     `git` in `cwd` supplies the commit, and the branch or, on a detached
@@ -36,7 +35,7 @@ def detect(cwd: Path | None = None) -> CIContext:
     )
 
 
-def _tag_at_head(cwd: Path | None) -> str | None:
+def _tag_at_head(cwd: str | None) -> str | None:
     """The first tag, in git's order, that points at HEAD."""
     tags = _git(cwd, "tag", "--points-at", "HEAD")
     if not tags:
@@ -44,7 +43,7 @@ def _tag_at_head(cwd: Path | None) -> str | None:
     return tags.splitlines()[0]
 
 
-def _git(cwd: Path | None, *args: str) -> str | None:
+def _git(cwd: str | None, *args: str) -> str | None:
     """The stripped output of a git command, or `None` if it fails at all."""
     try:
         completed = subprocess.run(

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from argo_trigger import ci, config
+from argo_trigger import ci, config, errors
 from argo_trigger.cli import Run, options_from, output_format, publish
 from argo_trigger.commands.payload import discriminator, payload_from_args
 from argo_trigger.errors import ConfigError, UsageError
 from argo_trigger.masking import mask
 from argo_trigger.report import Outcome
+
+if TYPE_CHECKING:
+    from argo_trigger.client import ArgoClient
 
 HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 RESERVED_HEADERS = {"authorization", "content-type", "content-length", "host"}
@@ -53,6 +57,7 @@ def run(run: Run) -> int:
     assert settings is not None  # _settings raised unless this is a dry run
 
     from argo_trigger.client import ArgoClient
+    from argo_trigger.commands.wait import wants_wait
 
     client = ArgoClient(settings)
     answer = client.send_event(namespace, name, request.body, request.headers)
@@ -61,9 +66,49 @@ def run(run: Run) -> int:
         event_id=request.event_id,
         discriminator=name,
     )
+    if wants_wait(run):
+        return _wait(run, client, request, outcome, answer)
     publish(run, outcome)
     _print_result(run, request, outcome, answer)
     return 0
+
+
+def _wait(
+    run: Run, client: ArgoClient, request: Request, outcome: Outcome, answer: Any
+) -> int:
+    """Find the workflows the event created, wait for them, exit as they did."""
+    from argo_trigger.bindings.dispatch import Event, metadata_from_headers
+    from argo_trigger.commands.wait import discover_timeout, sigterm_raises, wait_for
+    from argo_trigger.follow.discover import Search, discover
+
+    event = Event(
+        outcome.namespace,
+        outcome.discriminator or "",
+        request.payload,
+        metadata_from_headers(request.headers),
+    )
+    search = Search(
+        event, request.event_id, client.event_answered_at, discover_timeout(run)
+    )
+    try:
+        with sigterm_raises():
+            found = discover(client, search)
+    except errors.NotDiscovered:
+        publish(run, outcome)
+        raise
+    names = ", ".join(found.names)
+    run.stderr.write(f"argo-trigger: the event created {names} (by {found.how})\n")
+    if output_format(run.args) != "json":
+        _print_result(run, request, outcome, answer)
+    extra = {"url": request.url, "response": answer, "payload": request.payload}
+    return wait_for(
+        run,
+        client,
+        outcome,
+        found.names,
+        label_selector=found.label_selector,
+        extra=extra,
+    )
 
 
 def _settings(run: Run) -> config.Settings | None:
@@ -130,14 +175,15 @@ def parse_headers(pairs: list[str]) -> dict[str, str]:
 
 
 def _native_request(run: Run, url: str, headers: dict[str, str]) -> Request:
-    native = ci.detect(run.env, Path.cwd()).native_event
+    native = ci.detect(run.env, os.getcwd()).native_event
     if native is None:
         raise UsageError(
             "--native sends GitHub's own event and works only in GitHub Actions "
             "(GITHUB_EVENT_PATH and GITHUB_EVENT_NAME set)"
         )
     try:
-        body = native.path.read_bytes()
+        with open(native.path, "rb") as file:
+            body = file.read()
     except OSError as error:
         raise UsageError(
             f"cannot read GitHub's event file {native.path}: {error.strerror}"

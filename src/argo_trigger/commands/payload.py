@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+import os
 
 from argo_trigger import ci, config
 from argo_trigger.cli import Run, options_from
 from argo_trigger.params import load_params_file, parse_pairs, parse_params_text
 from argo_trigger.payload import build_payload, validate_event_id
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def run(run: Run) -> int:
@@ -34,7 +37,7 @@ def payload_from_args(run: Run) -> dict[str, Any]:
 
     event_id = validate_event_id(args.event_id) if args.event_id else None
     namespace = config.resolve_namespace(options_from(args), run.env)
-    context = ci.detect(run.env, Path.cwd())
+    context = ci.detect(run.env, os.getcwd())
     return build_payload(
         context,
         namespace=namespace,

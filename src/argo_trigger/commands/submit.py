@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,13 @@ def run(run: Run) -> int:
             client.create_workflow(namespace, w, server_dry_run=args.server_dry_run)
             for w in workflows
         ]
+    from argo_trigger.commands.wait import wait_for, wants_wait
+
+    if wants_wait(run) and not args.server_dry_run:
+        names = [str(w.get("metadata", {}).get("name", "")) for w in created]
+        if output_format(args) != "json":
+            _print_created(run, created)
+        return wait_for(run, client, Outcome(namespace=namespace), names)
     results = [workflow_result(w, settings.base_url, ui_base(run)) for w in created]
     publish(run, Outcome(namespace=namespace, workflows=results))
     _print_created(run, created)
@@ -174,7 +182,7 @@ def _labels(run: Run) -> dict[str, str]:
     if run.args.ci_labels:
         from argo_trigger.payload import ci_labels
 
-        labels.update(ci_labels(ci.detect(run.env, Path.cwd())))
+        labels.update(ci_labels(ci.detect(run.env, os.getcwd())))
     for group in run.args.labels:
         for pair in filter(None, (p.strip() for p in group.split(","))):
             labels.update(parse_pairs([pair], flag="--labels"))

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import fields, names, workflows
+from . import fields, names, streams, workflows
 from .errors import (
     INTERNAL,
     INVALID_ARGUMENT,
@@ -59,6 +59,8 @@ class Api:
             Route("POST", f"{v1}/workflows/{{namespace}}", self.create),
             Route("GET", f"{v1}/workflows/{{namespace}}", self.list_workflows),
             Route("GET", f"{v1}/workflows/{{namespace}}/{{name}}", self.get_workflow),
+            Route("GET", f"{v1}/workflow-events/{{namespace}}", self.watch),
+            Route("GET", f"{v1}/workflows/{{namespace}}/{{name}}/log", self.log),
             Route("PUT", f"{v1}/workflows/{{namespace}}/{{name}}/stop", self.stop),
             Route(
                 "PUT",
@@ -247,6 +249,27 @@ class Api:
         }
         return Answer(fields.trim(body, call.arg("fields")))
 
+    def watch(self, call: Call) -> streams.WatchStream:
+        """GET /api/v1/workflow-events/{namespace}: every change, streamed."""
+        call.caller.require("watch", "workflows", call.params["namespace"])
+        return streams.watch_stream(
+            call, lambda ns: self.store.list("Workflow", ns), self.standin.streams
+        )
+
+    def log(self, call: Call) -> streams.LogStream:
+        """GET /api/v1/workflows/{namespace}/{name}/log: the pods' lines."""
+        self._workflow(call, "get")
+        return streams.LogStream(
+            call,
+            call.params["namespace"],
+            call.params["name"],
+            self.standin.lifecycle,
+            self.standin.streams.settings,
+            container=call.arg("logOptions.container") or "main",
+            follow=call.arg("logOptions.follow") == "true",
+            sse=streams.wants_sse(call),
+        )
+
     def stop(self, call: Call) -> Answer:
         """PUT /api/v1/workflows/{namespace}/{name}/stop."""
         return self._shutdown(call, "Stop")
@@ -260,12 +283,15 @@ class Api:
             f"workflow.Workflow{strategy}Request",
             {"name": str, "namespace": str, "message": str, "nodeFieldSelector": str},
         )
-        workflow = self._workflow(call, "get")
-        call.caller.require(
-            "patch", "workflows", call.params["namespace"], call.params["name"]
-        )
-        workflows.shutdown(workflow, strategy, call.caller)
-        return Answer(_shown(self.store.update(workflow)))
+        with self.standin.lifecycle.lock:
+            workflow = self._workflow(call, "get")
+            call.caller.require(
+                "patch", "workflows", call.params["namespace"], call.params["name"]
+            )
+            workflows.shutdown(workflow, strategy, call.caller)
+            stored = self.store.update(workflow)
+            self.standin.streams.changes.record("MODIFIED", stored)
+        return Answer(_shown(stored))
 
     def _workflow(self, call: Call, verb: str) -> Object:
         namespace, name = call.params["namespace"], call.params["name"]
@@ -276,7 +302,10 @@ class Api:
         namespace = workflow["metadata"]["namespace"]
         call.caller.require("create", "workflows", namespace)
         workflow.setdefault("status", {})
-        return _shown(self.store.create(workflow, dry_run=dry_run))
+        created = self.store.create(workflow, dry_run=dry_run)
+        if not dry_run:
+            self.standin.workflow_created(created)
+        return _shown(created)
 
     def _submit_options(self, options: dict[str, Any]) -> dict[str, Any]:
         expected: dict[str, type] = {

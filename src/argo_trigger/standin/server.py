@@ -22,8 +22,10 @@ from . import workflows
 from .api import Api
 from .auth import ServiceAccount
 from .handler import STANDIN_NOTE, HTTPServer
+from .lifecycle import Lifecycle
 from .records import Injection, RecordedEvent, RecordedRequest
 from .store import API_VERSION, KINDS, Object, Store, load_manifests
+from .streams import Streams
 
 logger = logging.getLogger("argo_trigger.standin")
 
@@ -62,8 +64,10 @@ class Standin:
 
         self.dispatcher: Dispatcher | None = make_dispatcher(self)
         self.max_body_bytes = MAX_MESSAGE_BYTES
-        self.routes = Api(self).routes()
         self.stopping = threading.Event()
+        self.streams = Streams()
+        self.lifecycle = Lifecycle(self.store, self.streams.changes, self.stopping)
+        self.routes = Api(self).routes()
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._events: list[RecordedEvent] = []
@@ -93,7 +97,10 @@ class Standin:
 
         Raises UsageError for another kind or a missing name.
         """
-        return self.store.add(dict(obj))
+        stored = self.store.add(dict(obj))
+        if stored["kind"] == "Workflow":
+            self.streams.changes.record("ADDED", stored)
+        return stored
 
     def start(self) -> str:
         """Listen and serve in a thread; returns the URL without base href.
@@ -209,9 +216,17 @@ class Standin:
         self, namespace: str, name: str, phase: str, message: str = ""
     ) -> Object:
         """Move a stored workflow to a phase, as the controller would."""
-        found = self.store.get("Workflow", namespace, name)
-        workflows.set_phase(found, phase, message)
-        return self.store.update(found)
+        with self.lifecycle.lock:
+            found = self.store.get("Workflow", namespace, name)
+            workflows.set_phase(found, phase, message)
+            stored = self.store.update(found)
+            self.streams.changes.record("MODIFIED", stored)
+        return stored
+
+    def workflow_created(self, workflow: Object) -> None:
+        """Tell the watches, and start the lifecycle script that fits, if any."""
+        self.streams.changes.record("ADDED", workflow)
+        self.lifecycle.created(workflow)
 
     def get_object(
         self, kind: str, namespace: str, name: str, account: ServiceAccount
@@ -238,7 +253,9 @@ class Standin:
         created.setdefault("kind", "Workflow")
         created.setdefault("status", {})
         account.require("create", "workflows", created["metadata"]["namespace"])
-        return self.store.create(created)
+        stored = self.store.create(created)
+        self.workflow_created(stored)
+        return stored
 
     def record_event(
         self,
