@@ -670,8 +670,8 @@ def _add_standin(
         "standin",
         "Serve a stand-in for the Argo Server's API on 127.0.0.1, for trying\n"
         "argo-trigger and bindings without a cluster. It prints its URL and a\n"
-        "token, and runs until interrupted. It is not Argo Workflows: nothing\n"
-        "runs the workflows it creates.",
+        "token, and runs until interrupted. It is not Argo Workflows: each\n"
+        "workflow it creates pretends to run one step, then ends as --outcome.",
     )
     parser.add_argument(
         "--manifests",
@@ -681,6 +681,19 @@ def _add_standin(
         help="YAML files or folders of templates and bindings to load",
     )
     parser.add_argument("--port", type=int, default=2746, help="(default: 2746)")
+    parser.add_argument(
+        "--run-seconds",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how long each workflow runs before it ends (default: 2)",
+    )
+    parser.add_argument(
+        "--outcome",
+        choices=("Succeeded", "Failed", "Error"),
+        default="Succeeded",
+        help="how each workflow ends (default: Succeeded)",
+    )
     parser.add_argument(
         "--url-file",
         metavar="FILE",

@@ -10,13 +10,12 @@ given); JSON for Jenkins and scripts. Every text written is masked first.
 from __future__ import annotations
 
 import json
+import os
 import re
-import uuid
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 from urllib.parse import quote
 
 from argo_trigger import github_annotations
@@ -40,8 +39,9 @@ PHASE_ICONS = {
 }
 
 
-@dataclass(frozen=True)
-class FailedNode:
+# NamedTuples, not dataclasses: the event command publishes an Outcome, and
+# importing dataclasses (with inspect) would cost it start-up time.
+class FailedNode(NamedTuple):
     """A step that did not succeed, with Argo's message for it."""
 
     name: str
@@ -49,8 +49,7 @@ class FailedNode:
     message: str | None = None
 
 
-@dataclass(frozen=True)
-class WorkflowResult:
+class WorkflowResult(NamedTuple):
     """One workflow as the run knows it (phase is None until it is read)."""
 
     name: str
@@ -61,17 +60,22 @@ class WorkflowResult:
     finished_at: str | None = None
     duration_seconds: float | None = None
     message: str | None = None
-    failed_nodes: list[FailedNode] = field(default_factory=list)
+    failed_nodes: Sequence[FailedNode] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The workflow as JSON, in the result `-o json` prints."""
+        shown = self._asdict()
+        shown["failed_nodes"] = [node._asdict() for node in self.failed_nodes]
+        return shown
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The result of a command: the event sent and the workflows known."""
 
     namespace: str
     event_id: str | None = None
     discriminator: str | None = None
-    workflows: list[WorkflowResult] = field(default_factory=list)
+    workflows: Sequence[WorkflowResult] = ()
 
     @property
     def phase(self) -> str | None:
@@ -85,7 +89,7 @@ class Outcome:
             "namespace": self.namespace,
             "discriminator": self.discriminator,
             "phase": self.phase,
-            "workflows": [asdict(w) for w in self.workflows],
+            "workflows": [w.to_json() for w in self.workflows],
         }
 
 
@@ -194,7 +198,7 @@ def _append(variable: str, path: str | None, text: str) -> None:
 
 def _github_entry(name: str, value: str) -> str:
     # The heredoc form is safe for any value; the delimiter must not occur in it.
-    delimiter = f"ghadelimiter_{uuid.uuid4().hex}"
+    delimiter = f"ghadelimiter_{os.urandom(16).hex()}"
     return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
 
 

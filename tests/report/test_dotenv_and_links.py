@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,9 +44,9 @@ def test_dotenv_file_reads_back_as_gitlab_reads_it(tmp_path: Path) -> None:
 
 def test_a_value_with_a_line_break_stays_on_its_line(tmp_path: Path) -> None:
     outcome = sample_outcome()
-    odd = replace(outcome.workflows[0], url="https://argo/ui\nINJECTED=1")
+    odd = outcome.workflows[0]._replace(url="https://argo/ui\nINJECTED=1")
     path = tmp_path / "argo.env"
-    report.write_dotenv(replace(outcome, workflows=[odd]), str(path))
+    report.write_dotenv(outcome._replace(workflows=[odd]), str(path))
 
     values = parse_gitlab_dotenv(path.read_text())
     assert "INJECTED" not in values

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -136,7 +135,7 @@ def test_durations_read_as_hours_minutes_seconds(
 
 def test_a_long_failure_list_is_cut_and_says_how_many_more() -> None:
     nodes = [FailedNode(f"matrix-{i}", "Failed", "exit 1") for i in range(25)]
-    failed = replace(sample_outcome().workflows[1], failed_nodes=nodes)
+    failed = sample_outcome().workflows[1]._replace(failed_nodes=nodes)
     text = report.summary_markdown(Outcome(namespace="ci", workflows=[failed]))
 
     assert "`matrix-19`" in text
@@ -145,7 +144,7 @@ def test_a_long_failure_list_is_cut_and_says_how_many_more() -> None:
 
 
 def test_a_long_message_is_cut_to_the_limit() -> None:
-    failed = replace(sample_outcome().workflows[1], message="x" * 1000)
+    failed = sample_outcome().workflows[1]._replace(message="x" * 1000)
     text = report.summary_markdown(Outcome(namespace="ci", workflows=[failed]))
 
     assert f"`{'x' * 299}…`" in text
@@ -153,8 +152,8 @@ def test_a_long_message_is_cut_to_the_limit() -> None:
 
 def test_github_files_carry_no_registered_secret(tmp_path: Path) -> None:
     register("s3cr3t-in-a-message")
-    failed = replace(
-        sample_outcome().workflows[1], message="login with s3cr3t-in-a-message"
+    failed = (
+        sample_outcome().workflows[1]._replace(message="login with s3cr3t-in-a-message")
     )
     env = github_env(tmp_path)
     report.write_github(Outcome(namespace="ci", workflows=[failed]), env)

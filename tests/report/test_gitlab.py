@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import socket
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -150,8 +149,8 @@ def test_no_note_while_a_workflow_is_still_running(
     gitlab_api: GitLabAPI, gitlab_env: dict[str, str], info_log: io.StringIO
 ) -> None:
     outcome = sample_outcome()
-    running = replace(outcome.workflows[0], phase="Running", duration_seconds=None)
-    outcome = replace(outcome, workflows=[running, outcome.workflows[1]])
+    running = outcome.workflows[0]._replace(phase="Running", duration_seconds=None)
+    outcome = outcome._replace(workflows=[running, outcome.workflows[1]])
     report_gitlab.publish(outcome, gitlab_env, PRIVATE_TOKEN, mr_note=True)
 
     assert gitlab_api.notes == []
@@ -239,7 +238,7 @@ def test_a_status_moves_from_running_to_success(
 ) -> None:
     workflow = WorkflowResult("deploy-abcde", "ci", "http://argo/w", phase="Running")
     for phase in ("Running", "Succeeded"):
-        outcome = Outcome("ci", workflows=[replace(workflow, phase=phase)])
+        outcome = Outcome("ci", workflows=[workflow._replace(phase=phase)])
         report_gitlab.publish(outcome, gitlab_env, PRIVATE_TOKEN, mr_note=False)
 
     assert [s["status"] for s in gitlab_api.statuses] == ["success"]

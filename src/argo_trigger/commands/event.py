@@ -6,9 +6,8 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from argo_trigger import ci, config, errors
@@ -25,13 +24,12 @@ HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 RESERVED_HEADERS = {"authorization", "content-type", "content-length", "host"}
 
 
-@dataclass
-class Request:
+class Request(NamedTuple):
     """The event request as it will be sent."""
 
     url: str
     body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str]
     payload: Any = None
     event_id: str | None = None
 

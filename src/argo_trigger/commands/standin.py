@@ -11,6 +11,7 @@ from types import FrameType
 from argo_trigger.cli import Run, output_format
 from argo_trigger.errors import UsageError
 from argo_trigger.standin import serve_forever
+from argo_trigger.standin.lifecycle import Script, Step
 
 
 def run(run: Run) -> int:
@@ -36,6 +37,7 @@ def run(run: Run) -> int:
 
     signal.signal(signal.SIGTERM, _interrupt)
     serve_forever(
+        script=_script(args.run_seconds, args.outcome),
         port=args.port,
         manifests=[Path(p) for p in args.manifests],
         token=token,
@@ -44,6 +46,14 @@ def run(run: Run) -> int:
         on_ready=ready,
     )
     return 0
+
+
+def _script(seconds: float, outcome: str) -> Script:
+    """What every workflow does: one step that logs, runs, and ends as told."""
+    lines = ["stand-in step started", f"ending {outcome} after {seconds:g}s"]
+    message = "" if outcome == "Succeeded" else f"the stand-in ends it {outcome}"
+    step = Step("main", seconds=seconds, phase=outcome, message=message, logs=lines)
+    return Script([step])
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -22,7 +22,7 @@ from . import workflows
 from .api import Api
 from .auth import ServiceAccount
 from .handler import STANDIN_NOTE, HTTPServer
-from .lifecycle import Lifecycle
+from .lifecycle import Lifecycle, Script
 from .records import Injection, RecordedEvent, RecordedRequest
 from .store import API_VERSION, KINDS, Object, Store, load_manifests
 from .streams import Streams
@@ -307,14 +307,16 @@ def serve_forever(
     certfile: str | Path | None = None,
     keyfile: str | Path | None = None,
     namespace: str = "argo",
+    script: Script | None = None,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Run a stand-in until interrupted (for `argo-trigger standin`).
 
     One service account, `argo-server` in `namespace`, holds every right and
-    is reached with `token`. `on_ready` receives the URL (base href
-    included) once the server listens. Prints nothing itself. Raises
-    UsageError for unreadable manifests, an unusable address or certificate.
+    is reached with `token`. Every workflow created runs `script`, if given.
+    `on_ready` receives the URL (base href included) once the server
+    listens. Prints nothing itself. Raises UsageError for unreadable
+    manifests, an unusable address or certificate.
     """
     account = ServiceAccount.admin(name="argo-server", namespace=namespace, token=token)
     standin = Standin(
@@ -327,6 +329,8 @@ def serve_forever(
         default_namespace=namespace,
     )
     standin.load_manifests(manifests)
+    if script is not None:
+        standin.lifecycle.add(script)
     url = standin.start()
     try:
         if on_ready is not None:
