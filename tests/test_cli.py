@@ -123,3 +123,19 @@ def test_the_readme_documents_every_exit_code_as_the_code_does() -> None:
     rows = [line.split("|") for line in section.splitlines() if line.startswith("| ")]
     documented = {int(r[1]): r[2].strip() for r in rows if r[1].strip().isdigit()}
     assert documented == EXIT_CODES
+
+
+def test_the_readme_configuration_table_names_every_variable_help_names(
+    cli: CLI,
+) -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    named: set[str] = set()
+    for command in ("event", "submit", "wait", "payload", "info", "standin"):
+        text = " ".join(cli(command, "--help").out.split())
+        named.update(re.findall(r"env: ([A-Z_]+)", text))
+    assert len(named) > 20
+    assert sorted(v for v in named if f"`{v}" not in table) == []

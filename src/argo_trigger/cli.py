@@ -184,15 +184,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "doctor": _add_doctor,
         "standin": _add_standin,
     }
+    # Only the command that runs is built: building every command's parser
+    # costs more start-up time than the offline commands themselves. The
+    # others are needed only to list them, in --help and in usage errors,
+    # and then no command was found in argv.
     chosen = _chosen_command(argv, common)
-    for name, summary in COMMANDS.items():
+    for name, add in adders.items():
         if chosen in (None, name):
-            adders[name](commands, common)
-        else:
-            # Only the command that runs gets its options: building every
-            # subcommand's parser would cost more start-up time than the
-            # offline commands themselves.
-            commands.add_parser(name, help=summary)
+            add(commands, common)
     return parser
 
 
@@ -456,7 +455,8 @@ def _follow_options(parser: argparse.ArgumentParser, command: str) -> None:
     group.add_argument(
         "--container",
         metavar="NAME",
-        help="container whose logs --log streams (default: main)",
+        help="container whose logs --log streams (default: main) "
+        "[env: ARGO_TRIGGER_CONTAINER]",
     )
     group.add_argument(
         "--timeout",

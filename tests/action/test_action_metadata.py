@@ -113,3 +113,28 @@ def test_the_smoke_workflow_runs_this_action_with_pinned_actions() -> None:
         if used != "./":
             assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", used), used
     assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_every_input_reaches_a_step(action: dict[str, Any]) -> None:
+    used = " ".join(
+        str(value)
+        for step in action["runs"]["steps"]
+        for value in (step.get("env") or {}).values()
+    )
+
+    for name in action["inputs"]:
+        assert re.search(rf"\binputs\.{re.escape(name)}\b(?!-)", used), name
+
+
+def test_waiting_inputs_name_their_defaults_as_the_command_line_does(
+    action: dict[str, Any],
+) -> None:
+    inputs = action["inputs"]
+
+    assert inputs["wait"]["default"] == "false"
+    assert inputs["log"]["default"] == "false"
+    assert inputs["on-abort"]["default"] == "leave"
+    assert inputs["timeout"]["default"] == ""
+    assert "no limit" in inputs["timeout"]["description"]
+    for choice in ("leave", "stop", "terminate"):
+        assert choice in inputs["on-abort"]["description"]

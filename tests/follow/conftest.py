@@ -70,7 +70,7 @@ def requested(path_pattern: str, times: int = 1) -> Callable[[Standin], bool]:
     return lambda srv: sum(bool(pattern.search(r.path)) for r in srv.requests) >= times
 
 
-ELAPSED = re.compile(r", (\d+h)?(\d+m)?\d+s elapsed")
+ELAPSED = re.compile(r", (\d+h )?(\d+m )?\d+s elapsed")
 
 
 def progress_lines(err: str, *, raw: bool = False) -> list[str]:

@@ -58,7 +58,11 @@ def follow_options(run: Run) -> Options:
         raise errors.UsageError(
             f"ARGO_TRIGGER_ON_ABORT {on_abort!r} is not one of {', '.join(ON_ABORT)}"
         )
-    container = getattr(args, "container", None) or "main"
+    container = (
+        getattr(args, "container", None)
+        or env.get("ARGO_TRIGGER_CONTAINER", "").strip()
+        or "main"
+    )
     from argo_trigger.follow import Options
 
     return Options(log=log, container=container, timeout=timeout, on_abort=on_abort)
@@ -158,12 +162,12 @@ def _print(run: Run, outcome: Outcome, extra: dict[str, Any] | None) -> None:
         shown = {**outcome.to_json(), **(extra or {})}
         run.out(json.dumps(shown, indent=2, ensure_ascii=False))
         return
-    from argo_trigger.follow.progress import duration_text
+    from argo_trigger.report import format_duration
 
     for result in outcome.workflows:
         took = ""
         if result.duration_seconds is not None:
-            took = f" in {duration_text(result.duration_seconds)}"
+            took = f" in {format_duration(result.duration_seconds)}"
         run.out(f"{result.name} {result.phase}{took} {result.url}")
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from argo_trigger.masking import mask
+from argo_trigger.report import format_duration
 
 # Node types that are a unit of work of their own, rather than a group.
 WORK_TYPES = frozenset({"Pod", "Container", "HTTP", "Plugin", "Suspend", "Skipped"})
@@ -80,7 +81,7 @@ class Snapshot:
         if self.total:
             parts.append(f"{self.done}/{self.total} steps done")
         if self.elapsed is not None:
-            parts.append(f"{duration_text(self.elapsed)} elapsed")
+            parts.append(f"{format_duration(self.elapsed)} elapsed")
         if self.running:
             parts.append("running: " + ", ".join(self.running))
         return ", ".join(parts)
@@ -127,18 +128,6 @@ def parse_time(value: Any) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-def duration_text(seconds: float) -> str:
-    """`42s`, `3m05s` or `1h02m03s`."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m{secs:02d}s"
-    if minutes:
-        return f"{minutes}m{secs:02d}s"
-    return f"{secs}s"
 
 
 class Progress:
