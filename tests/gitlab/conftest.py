@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import sysconfig
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +24,11 @@ import pytest
 import yaml
 
 from argo_trigger.standin import Standin
+from tests.report.gitlab_api import GitLabAPI, Member
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 MANIFESTS = Path(__file__).parent / "manifests"
+EXAMPLES = CHECKOUT / "examples"
 HOST = "gitlab.example.com"
 PROJECT = "acme/app"
 COMPONENT = f"{HOST}/argo/argo-trigger/argo-trigger@1.0.0"
@@ -34,16 +36,29 @@ TEMPLATE_FILE = "gitlab-ci/argo-trigger.gitlab-ci.yml"
 
 # gitlab-ci-local sets GITLAB_CI=false; a real runner says true, and that is
 # how argo-trigger recognises GitLab. Overriding predefined variables on
-# purpose would otherwise print a warning in every run.
+# purpose would otherwise print a warning in every run. The CI_SERVER_URL,
+# CI_COMMIT_SHA, CI_PIPELINE_ID and CI_PROJECT_ID overrides point commit
+# statuses at a GitLab API stand-in.
 PREDEFINED_OVERRIDES = (
     "GITLAB_CI",
     "CI_PIPELINE_SOURCE",
     "CI_COMMIT_BRANCH",
     "CI_COMMIT_REF_NAME",
     "CI_COMMIT_TAG",
+    "CI_SERVER_URL",
+    "CI_COMMIT_SHA",
+    "CI_PIPELINE_ID",
+    "CI_PROJECT_ID",
 )
 
 GIT_IDENTITY = ["-c", "user.name=Ada Tester", "-c", "user.email=ada@example.com"]
+
+# What the GitLab API stand-in knows: a commit, its pipeline, a merge request,
+# and a project access token with the Developer role.
+GITLAB_TOKEN = "glpat-argo-status-5e4d3c2b1a09"
+COMMIT_SHA = "5f0c2d9e8b7a61524334251607f8e9d0c1b2a394"
+PIPELINE_ID = 4711
+MR_IID = 19
 
 
 @dataclass
@@ -102,6 +117,42 @@ def argo_gitlab(argo: Standin) -> Standin:
     """The stand-in with the WorkflowTemplate `deploy` in namespace argo."""
     argo.load_manifests([MANIFESTS])
     return argo
+
+
+@pytest.fixture
+def argo_ci(argo: Standin) -> Standin:
+    """The stand-in with the repository's examples: the ci-build binding, which
+    labels its workflow with the event id, and the ci-build template."""
+    argo.load_manifests([EXAMPLES])
+    return argo
+
+
+@pytest.fixture
+def gitlab_api() -> Iterator[GitLabAPI]:
+    """A GitLab API stand-in on 127.0.0.1 for the project acme/app."""
+    api = GitLabAPI(
+        project_path=PROJECT,
+        commits={COMMIT_SHA},
+        pipelines={PIPELINE_ID},
+        merge_requests={MR_IID},
+        private_tokens={GITLAB_TOKEN: Member("argo-status-bot")},
+    )
+    api.start()
+    try:
+        yield api
+    finally:
+        api.stop()
+
+
+def gitlab_api_args(api: GitLabAPI) -> list[str]:
+    """gitlab-ci-local args that make the jobs' GitLab the API stand-in."""
+    variables = {
+        "CI_SERVER_URL": api.url,
+        "CI_PROJECT_ID": str(api.project_id),
+        "CI_COMMIT_SHA": COMMIT_SHA,
+        "CI_PIPELINE_ID": str(PIPELINE_ID),
+    }
+    return [f"--variable={name}={value}" for name, value in variables.items()]
 
 
 @pytest.fixture
