@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_event import DISCRIMINATOR, PROJECT_VENV, ci_environment, standin
+from bench_event import DISCRIMINATOR, INSTALLED_VENV, ci_environment, standin
 
 LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)$")
 
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _profile(command: list[str], env: dict[str, str], work: Path) -> list[Import]:
     """One run's import profile; RuntimeError when the command fails."""
     err = work / "importtime.txt"
-    argv = [str(PROJECT_VENV / "bin/argo-trigger"), *command]
+    argv = [str(INSTALLED_VENV / "bin/argo-trigger"), *command]
     with err.open("wb") as sink, open(os.devnull, "wb") as null:
         actions = [
             (os.POSIX_SPAWN_DUP2, null.fileno(), 1),

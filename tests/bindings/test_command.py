@@ -12,7 +12,7 @@ from argo_trigger.standin import Standin
 from tests.bindings.helpers import ARGO, EXAMPLES, GITHUB_PUSH, WEBHOOK
 from tests.conftest import CLI, EVENTS_TOKEN, READER_TOKEN
 
-CI_BUILD_WORKFLOW = {
+CI_BUILD_WORKFLOW: dict[str, Any] = {
     "apiVersion": "argoproj.io/v1alpha1",
     "kind": "Workflow",
     "metadata": {

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.standin.standin_helpers import check_request, check_response
+from tests.openapi_check import check_request, check_response
 
 GOOD_WORKFLOW = {
     "metadata": {"generateName": "hello-"},
@@ -147,6 +147,6 @@ def test_an_error_response_is_checked_against_the_default(spec: dict[str, Any]) 
 
 
 def test_null_passes_for_an_empty_list_in_a_response(spec: dict[str, Any]) -> None:
-    body = {"metadata": {}, "items": None}
+    body: dict[str, Any] = {"metadata": {}, "items": None}
 
     assert check_response(spec, "GET", "/api/v1/workflows/argo", 200, body) == []
