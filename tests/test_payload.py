@@ -108,11 +108,13 @@ def test_time_is_rfc3339_utc_in_whole_seconds(now: datetime, text: str) -> None:
 
 
 def test_time_defaults_to_now() -> None:
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    # A second either side: the payload reads the clock through `time`, the
+    # test through `datetime`, and the two may round across a second.
+    before = datetime.now(timezone.utc) - timedelta(seconds=1)
     payload = build_payload(
         gitlab_context(), namespace="a", discriminator="b", params={}
     )
-    after = datetime.now(timezone.utc)
+    after = datetime.now(timezone.utc) + timedelta(seconds=1)
 
     moment = datetime.strptime(payload["time"], "%Y-%m-%dT%H:%M:%SZ")
     assert before <= moment.replace(tzinfo=timezone.utc) <= after
