@@ -1,5 +1,4 @@
 import groovy.json.JsonOutput
-import groovy.json.JsonSlurper
 import groovy.transform.Field
 
 /*
@@ -9,9 +8,12 @@ import groovy.transform.Field
  *     Map sent = argoEvent(server: 'https://argo.example.com',
  *                          credentialsId: 'argo-token',
  *                          discriminator: 'ci',
- *                          params: [environment: 'staging'])
- *     echo "event ${sent.eventId}"
+ *                          params: [environment: 'staging'],
+ *                          wait: true)
+ *     echo "${sent.workflowName} ${sent.phase}: ${sent.workflowUrl}"
  *
+ * With wait, the step finds the workflows the event started and follows
+ * them to their end; a workflow that fails fails the build.
  * Returns a Map: eventId, workflowName, workflowNames, phase, workflowUrl.
  * argoEvent.txt describes every option.
  */
@@ -32,8 +34,19 @@ import groovy.transform.Field
     discriminator: null,
     // the pipeline's own values, sent as strings in payload.params
     params: [:],
-    // give up on the server after this long: seconds, or '30s', '5m'
+    // true: find the workflows the event started and wait for them to end
+    // (else ARGO_TRIGGER_WAIT; default: do not wait)
+    wait: null,
+    // true: stream the workflows' logs into the build log while waiting
+    log: null,
+    // stop waiting after this long: seconds, or '30m', '2h' (default: never)
     timeout: null,
+    // on timeout or an aborted build: leave the workflows, stop or terminate
+    onAbort: null,
+    // how long to look for the workflows the event started (default: 60s)
+    discoverTimeout: null,
+    // give up on one call to the server after this long (default: 30s)
+    requestTimeout: null,
     // CA bundle that signed the server's certificate
     caFile: null,
     // true: do not verify the server's certificate
@@ -47,16 +60,21 @@ import groovy.transform.Field
 ]
 
 /**
- * Send the event and return what argo-trigger reports about it.
- * Fails the build (error) for a bad option and with argo-trigger's own
- * message when the server cannot be reached or refuses the event.
+ * Send the event, wait for its workflows if asked, and return what
+ * argo-trigger reports. Fails the build (error) for a bad option, and with
+ * argo-trigger's own message when the server cannot be reached or refuses
+ * the event, when no workflow is found, or when a workflow fails or the
+ * wait times out.
  */
 Map call(Map options = [:]) {
     Map config = argoTriggerCli.settings('argoEvent', DEFAULTS, options)
     List<String> entries = argoTriggerCli.variables(config) + eventVariables(config)
     Map output = argoTriggerCli.runCommand('argoEvent', 'event', config, entries)
-    Map result = resultOf(output.stdout as String, output.dotenv as Map)
+    Map result = argoTriggerCli.resultOf(output)
     echo("argoEvent: event ${result.eventId} accepted")
+    if (config.wait == true) {
+        echo(argoTriggerCli.outcomeLine('argoEvent', result))
+    }
     return result
 }
 
@@ -75,19 +93,4 @@ private List<String> eventVariables(Map config) {
         entries << "ARGO_TRIGGER_PARAMS=${JsonOutput.toJson(params)}".toString()
     }
     return entries
-}
-
-// Parsed and copied in one @NonCPS method: JsonSlurper's maps cannot be
-// saved with the pipeline's state, so none may outlive this call.
-@NonCPS
-private Map resultOf(String stdout, Map dotenv) {
-    Map answer = new JsonSlurper().parseText(stdout) as Map
-    List<String> names = (answer.workflows ?: []).collect { it.name as String }
-    return [
-        eventId: answer.event_id as String,
-        workflowName: names ? names[0] : null,
-        workflowNames: names,
-        phase: answer.phase as String,
-        workflowUrl: dotenv.ARGO_WORKFLOW_URL ?: null,
-    ]
 }

@@ -1,4 +1,3 @@
-import groovy.json.JsonSlurper
 import groovy.transform.Field
 
 /*
@@ -11,6 +10,8 @@ import groovy.transform.Field
  *                          parameters: [sha: env.GIT_COMMIT])
  *     echo "started ${run.workflowName}: ${run.workflowUrl}"
  *
+ * With wait, the step follows the workflow to its end; if it fails, so does
+ * the build.
  * Returns a Map: eventId (null), workflowName, workflowNames, phase,
  * workflowUrl. argoSubmit.txt describes every option.
  */
@@ -31,8 +32,17 @@ import groovy.transform.Field
     template: null,
     // the workflow's parameters, NAME: VALUE
     parameters: [:],
-    // give up on the server after this long: seconds, or '30s', '5m'
+    // true: wait for the workflow to end (else ARGO_TRIGGER_WAIT; default:
+    // do not wait)
+    wait: null,
+    // true: stream the workflow's logs into the build log while waiting
+    log: null,
+    // stop waiting after this long: seconds, or '30m', '2h' (default: never)
     timeout: null,
+    // on timeout or an aborted build: leave the workflow, stop or terminate it
+    onAbort: null,
+    // give up on one call to the server after this long (default: 30s)
+    requestTimeout: null,
     // CA bundle that signed the server's certificate
     caFile: null,
     // true: do not verify the server's certificate
@@ -46,9 +56,10 @@ import groovy.transform.Field
 ]
 
 /**
- * Submit the template and return the workflow that was created.
+ * Submit the template, wait for the workflow if asked, and return it.
  * Fails the build (error) for a bad option or a missing template, and with
- * argo-trigger's own message when the server refuses the submission.
+ * argo-trigger's own message when the server refuses the submission, or
+ * when the workflow fails or the wait times out.
  */
 Map call(Map options = [:]) {
     Map config = argoTriggerCli.settings('argoSubmit', DEFAULTS, options)
@@ -58,8 +69,11 @@ Map call(Map options = [:]) {
     }
     List<String> entries = argoTriggerCli.variables(config) + submitVariables(config)
     Map output = argoTriggerCli.runCommand('argoSubmit', 'submit', config, entries)
-    Map result = resultOf(output.stdout as String, output.dotenv as Map)
+    Map result = argoTriggerCli.resultOf(output)
     echo("argoSubmit: created workflow ${result.workflowName}")
+    if (config.wait == true) {
+        echo(argoTriggerCli.outcomeLine('argoSubmit', result))
+    }
     return result
 }
 
@@ -94,21 +108,5 @@ private List<String> submitVariables(Map config) {
     return [
         "ARGO_TRIGGER_TEMPLATE=${config.template}".toString(),
         "ARGO_TRIGGER_PARAMETERS=${lines.join('\n')}".toString(),
-    ]
-}
-
-// Parsed and copied in one @NonCPS method: JsonSlurper's maps cannot be
-// saved with the pipeline's state, so none may outlive this call.
-@NonCPS
-private Map resultOf(String stdout, Map dotenv) {
-    Map workflow = new JsonSlurper().parseText(stdout) as Map
-    String name = (workflow.metadata as Map)?.name as String
-    String phase = (workflow.status as Map)?.phase as String
-    return [
-        eventId: null,
-        workflowName: name,
-        workflowNames: name ? [name] : [],
-        phase: phase ?: null,
-        workflowUrl: dotenv.ARGO_WORKFLOW_URL ?: null,
     ]
 }

@@ -8,6 +8,9 @@ Groovy process and one server, started once for the module.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,18 +18,88 @@ from typing import Any
 import pytest
 
 from argo_trigger.standin import Standin
+from argo_trigger.standin.lifecycle import Script, Step
 from tests.conftest import ADMIN_TOKEN, accounts
 from tests.jenkins.harness import CLI, ROOT, calls, only, run_steps
 
 EXAMPLES = ROOT / "examples"
 PARAMS = {"environment": "prod", "note": 'it\'s "$HOME" `id` $(touch pwned)'}
+BUILD = Script([Step("build", seconds=0.2, logs=["compiling shop"])])
+RELEASE = Script(
+    [
+        Step("build", seconds=0.1, logs=["compiling shop"]),
+        Step("test", phase="Failed", message="exit code 1"),
+    ]
+)
+
+
+def deploy_binding() -> dict[str, Any]:
+    """A binding like the example's, for events with the discriminator deploy."""
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowEventBinding",
+        "metadata": {"name": "deploy", "namespace": "argo"},
+        "spec": {
+            "event": {"selector": 'discriminator == "deploy"'},
+            "submit": {
+                "workflowTemplateRef": {"name": "ci-build"},
+                "metadata": {"labels": {"argo-trigger/event-id": "payload.id"}},
+                "arguments": {
+                    "parameters": [
+                        {"name": "sha", "valueFrom": {"event": "payload.git.sha"}},
+                        {"name": "ref", "valueFrom": {"event": "payload.git.ref"}},
+                    ]
+                },
+            },
+        },
+    }
+
+
+def release_template() -> dict[str, Any]:
+    """A template with one step, which the RELEASE script makes fail."""
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "release", "namespace": "argo"},
+        "spec": {
+            "entrypoint": "test",
+            "templates": [{"name": "test", "container": {"image": "busybox:1.36"}}],
+        },
+    }
+
+
+def submitted(argo: Standin) -> str:
+    """Submit ci-build with argo-trigger itself; the workflow's name."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "ARGO_SERVER": argo.url,
+        "ARGO_TOKEN": ADMIN_TOKEN,
+    }
+    command = [str(CLI), "-o", "json", "submit", "--from=workflowtemplate/ci-build"]
+    parameters = ["-p", "sha=0123abcd", "-p", "ref=refs/heads/main"]
+    completed = subprocess.run(
+        [*command, *parameters],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    name: str = json.loads(completed.stdout)["metadata"]["name"]
+    return name
 
 
 @pytest.fixture(scope="module")
 def argo() -> Iterator[Standin]:
-    """The conftest server, for the whole module: one Groovy run uses it."""
+    """The conftest server, for the whole module: one Groovy run uses it.
+
+    Workflows from ci-build succeed; those from release fail in step test.
+    """
     server = Standin(accounts=accounts())
     server.load_manifests([EXAMPLES])
+    server.add(deploy_binding())
+    server.add(release_template())
+    server.lifecycle.add(BUILD, template="ci-build")
+    server.lifecycle.add(RELEASE, template="release")
     server.start()
     try:
         yield server
@@ -93,6 +166,31 @@ def records(argo: Standin, tmp_path_factory: pytest.TempPathFactory) -> dict[str
             credentialsId="argo",
             executable=None,
             install=str(ROOT),
+        ),
+    ]
+    cases += [
+        case(
+            "event and wait",
+            "argoEvent",
+            credentialsId="argo",
+            discriminator="deploy",
+            wait=True,
+            log=True,
+            timeout="2m",
+        ),
+        case(
+            "submit and fail",
+            "argoSubmit",
+            credentialsId="argo",
+            template="release",
+            wait=True,
+        ),
+        case(
+            "wait for a submitted workflow",
+            "argoWait",
+            credentialsId="argo",
+            names=[submitted(argo)],
+            timeout=120,
         ),
     ]
     results = run_steps(cases, tmp_path)
@@ -183,3 +281,62 @@ def test_install_is_reused_by_later_calls(records: dict[str, Any]) -> None:
 
     assert "installing" not in sh["stdout"]
     assert records["installed again"]["result"]["eventId"]
+
+
+def test_event_wait_follows_the_workflow_it_started(
+    argo: Standin, records: dict[str, Any]
+) -> None:
+    result = records["event and wait"]["result"]
+    [workflow] = [
+        w
+        for w in argo.workflows("argo")
+        if w["metadata"]["labels"].get("argo-trigger/event-id") == result["eventId"]
+    ]
+    name = workflow["metadata"]["name"]
+
+    assert workflow["status"]["phase"] == "Succeeded"
+    assert result["workflowNames"] == [name]
+    assert result["phase"] == "Succeeded"
+    assert result["workflowUrl"] == f"{argo.url}/workflows/argo/{name}"
+
+
+def test_event_wait_streams_the_logs_into_the_build_log(
+    records: dict[str, Any],
+) -> None:
+    record = records["event and wait"]
+    sh = only(record, "sh")
+    echoed = [c["text"] for c in calls(record, "echo")]
+
+    assert "build: compiling shop\n" in sh["stderr"]
+    assert sh["stdout"] == ""
+    assert echoed[-1].endswith(f"Succeeded {record['result']['workflowUrl']}")
+
+
+def test_failed_workflow_fails_the_build_with_its_failed_step(
+    argo: Standin, records: dict[str, Any]
+) -> None:
+    record = records["submit and fail"]
+    [workflow] = [
+        w
+        for w in argo.workflows("argo")
+        if w["spec"].get("workflowTemplateRef", {}).get("name") == "release"
+    ]
+    name = workflow["metadata"]["name"]
+
+    assert record["error"] == (
+        f"argo-trigger: workflow {name} Failed: exit code 1\n  test Failed: exit code 1"
+    )
+    assert "result" not in record
+
+
+def test_wait_step_follows_a_submitted_workflow(
+    argo: Standin, records: dict[str, Any]
+) -> None:
+    record = records["wait for a submitted workflow"]
+    [name] = record["result"]["workflowNames"]
+    [workflow] = [w for w in argo.workflows("argo") if w["metadata"]["name"] == name]
+
+    assert workflow["status"]["phase"] == "Succeeded"
+    assert record["result"]["phase"] == "Succeeded"
+    assert record["result"]["workflowUrl"] == f"{argo.url}/workflows/argo/{name}"
+    assert only(record, "sh")["status"] == 0

@@ -6,13 +6,18 @@ the values a step would and check what reaches the stand-in Argo Server.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from argo_trigger.standin import Standin
+from argo_trigger.standin.lifecycle import Script, Step
 from tests.conftest import ADMIN_TOKEN
 from tests.jenkins.harness import CLI, ROOT, RUN_SH
 
@@ -143,3 +148,115 @@ def test_install_without_python_says_what_to_do(call_dir: Path, tmp_path: Path) 
         "Python 3.10 or later, or give the step the executable of an installed "
         "argo-trigger\n"
     )
+
+
+def submit_build(argo: Standin, call_dir: Path) -> str:
+    """Submit the example ci-build through run.sh; the workflow's name."""
+    argo.load_manifests([ROOT / "examples"])
+    call_dir.mkdir()
+    status = run(
+        "submit",
+        call_dir,
+        ARGO_TRIGGER_TEMPLATE="ci-build",
+        ARGO_TRIGGER_PARAMETERS="sha=0123abcd\nref=refs/heads/main",
+        **connected(argo),
+    )
+    assert status == 0
+    name: str = json.loads((call_dir / "stdout").read_text())["metadata"]["name"]
+    return name
+
+
+def test_wait_gives_every_name_as_a_name(
+    argo: Standin, call_dir: Path, tmp_path: Path
+) -> None:
+    argo.lifecycle.add(Script([Step("build")]), template="ci-build")
+    name = submit_build(argo, tmp_path / "submit")
+    status = run(
+        "wait",
+        call_dir,
+        ARGO_TRIGGER_NAMES=f"{name}\n--help",
+        **connected(argo),
+    )
+
+    assert status == 33
+    assert "--help not found" in (call_dir / "stderr").read_text()
+
+
+def test_live_run_shows_the_logs_and_keeps_them(
+    argo: Standin, call_dir: Path, tmp_path: Path
+) -> None:
+    script = Script([Step("build", logs=["compiling"]), Step("test", phase="Failed")])
+    argo.lifecycle.add(script, template="ci-build")
+    name = submit_build(argo, tmp_path / "submit")
+    completed = subprocess.run(
+        ["/bin/sh", str(RUN_SH), "wait"],
+        env={
+            "PATH": os.environ["PATH"],
+            "ARGO_TRIGGER_CALL_DIR": str(call_dir),
+            "ARGO_TRIGGER_HOME": str(tmp_path / "home"),
+            "ARGO_TRIGGER_NAMES": name,
+            "ARGO_TRIGGER_LOG": "true",
+            "ARGO_TRIGGER_LIVE": "true",
+            **connected(argo),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    [outcome] = json.loads((call_dir / "stdout").read_text())["workflows"]
+
+    assert completed.returncode == 30
+    assert "build: compiling\n" in completed.stderr
+    assert (call_dir / "stderr").read_text() == completed.stderr
+    assert outcome["failed_nodes"][0]["name"] == "test"
+
+
+def test_aborted_build_lets_argo_trigger_terminate_the_workflow(
+    argo: Standin, call_dir: Path, tmp_path: Path
+) -> None:
+    argo.lifecycle.add(Script([Step("build", hold=True)]), template="ci-build")
+    name = submit_build(argo, tmp_path / "submit")
+    env = {
+        "PATH": os.environ["PATH"],
+        "ARGO_TRIGGER_CALL_DIR": str(call_dir),
+        "ARGO_TRIGGER_HOME": str(tmp_path / "home"),
+        "ARGO_TRIGGER_NAMES": name,
+        "ARGO_TRIGGER_ON_ABORT": "terminate",
+        "ARGO_TRIGGER_LIVE": "true",
+        **connected(argo),
+    }
+    step = subprocess.Popen(
+        ["/bin/sh", str(RUN_SH), "wait"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    errors = call_dir / "stderr"
+    try:
+        waited = until(
+            lambda: errors.is_file() and "running: build" in errors.read_text()
+        )
+        # As Jenkins aborts a step: SIGTERM to each of its processes at once.
+        os.killpg(step.pid, signal.SIGTERM)
+        _, shown = step.communicate(timeout=60)
+    finally:
+        if step.poll() is None:
+            os.killpg(step.pid, signal.SIGKILL)
+    [workflow] = argo.workflows("argo")
+
+    assert waited
+    assert workflow["spec"]["shutdown"] == "Terminate"
+    assert f"asked the server to terminate workflow {name}" in shown
+    assert errors.read_text() == shown
+
+
+def until(condition: Callable[[], bool]) -> bool:
+    """Whether `condition` came true before a generous deadline."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False

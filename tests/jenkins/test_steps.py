@@ -1,4 +1,5 @@
-"""The Jenkins steps argoEvent and argoSubmit: what they ask of the pipeline.
+"""The Jenkins steps argoEvent, argoSubmit and argoWait: what they ask of the
+pipeline.
 
 All cases run in one Groovy process (module fixture); the sh step is a
 recording stand-in that writes what argo-trigger would have written.
@@ -19,6 +20,8 @@ SECRET = "s3cret-jenkins-token-5f4e"
 CREDENTIALS = {"argo-token": SECRET}
 SCRIPT_EVENT = 'sh "$ARGO_TRIGGER_CALL_DIR/run.sh" event'
 SCRIPT_SUBMIT = 'sh "$ARGO_TRIGGER_CALL_DIR/run.sh" submit'
+SCRIPT_WAIT = 'sh "$ARGO_TRIGGER_CALL_DIR/run.sh" wait'
+UI = "https://ui.example.com/workflows/ci"
 
 EVENT_OUTPUT = {
     "event_id": "0f3c9a1be2d44c5e8a7b6c5d4e3f2a1b",
@@ -26,8 +29,8 @@ EVENT_OUTPUT = {
     "discriminator": "build",
     "phase": "Running",
     "workflows": [
-        {"name": "ci-build-x7k2p", "namespace": "ci", "url": "u1"},
-        {"name": "ci-lint-q9w8e", "namespace": "ci", "url": "u2"},
+        {"name": "ci-build-x7k2p", "namespace": "ci", "url": f"{UI}/ci-build-x7k2p"},
+        {"name": "ci-lint-q9w8e", "namespace": "ci", "url": f"{UI}/ci-lint-q9w8e"},
     ],
     "url": "https://argo.example.com/api/v1/events/ci/build",
     "response": {},
@@ -51,6 +54,52 @@ SUBMIT_DOTENV = (
     "ARGO_WORKFLOW_NAMES=ci-build-abcde\n"
     "ARGO_WORKFLOW_PHASE=Pending\n"
     "ARGO_WORKFLOW_URL=https://argo.example.com/workflows/argo/ci-build-abcde\n"
+)
+
+
+def finished(phase: str, *names: str, event_id: str | None = None) -> dict[str, Any]:
+    """The `-o json` outcome of a wait on workflows that ended in `phase`."""
+    workflows = [
+        {
+            "name": name,
+            "namespace": "ci",
+            "url": f"{UI}/{name}",
+            "phase": phase,
+            "started_at": "2026-03-02T10:00:00Z",
+            "finished_at": "2026-03-02T10:04:10Z",
+            "duration_seconds": 250.0,
+            "message": "",
+            "failed_nodes": [],
+        }
+        for name in names
+    ]
+    return {
+        "event_id": event_id,
+        "namespace": "ci",
+        "discriminator": "build" if event_id else None,
+        "phase": phase,
+        "workflows": workflows,
+    }
+
+
+PROGRESS = (
+    "argo-trigger: the event created ci-build-x7k2p (by label "
+    "argo-trigger/event-id=0f3c9a1be2d44c5e8a7b6c5d4e3f2a1b)\n"
+    "ci-build-x7k2p Running, 0/2 steps done, 0s elapsed, running: build\n"
+    "build: compiling\n"
+    "build:   warning: unused variable 'n'\n"
+    "ci-build-x7k2p Running, 1/2 steps done, 3m elapsed, running: test\n"
+)
+FAILED = (
+    "ci-build-x7k2p Failed, 2/2 steps done, 4m elapsed\n"
+    "argo-trigger: workflow ci-build-x7k2p Failed: exit code 1\n"
+    "  test Failed: exit code 1\n"
+)
+TIMED_OUT = (
+    "argo-trigger: asked the server to stop workflow ci-build-x7k2p\n"
+    "argo-trigger: error: the workflows did not finish within --timeout: "
+    "ci-build-x7k2p Running; raise --timeout, or choose with --on-abort what "
+    "happens to them\n"
 )
 
 
@@ -128,7 +177,7 @@ CASES: dict[str, dict[str, Any]] = {
     },
     "event unknown option": {
         "step": "argoEvent",
-        "options": {"servr": "x", "wait": True},
+        "options": {"servr": "x", "watch": True},
         "sh": answered(EVENT_OUTPUT),
     },
     "submit takes no discriminator": {
@@ -174,6 +223,107 @@ CASES: dict[str, dict[str, Any]] = {
         ),
     },
     "event fails silently": {"step": "argoEvent", "sh": failed(70, "")},
+    "event waiting with every option": {
+        "step": "argoEvent",
+        "options": {
+            "discriminator": "build",
+            "wait": True,
+            "log": True,
+            "timeout": "30m",
+            "onAbort": "stop",
+            "discoverTimeout": 90,
+            "requestTimeout": "45s",
+        },
+        "sh": answered(
+            finished(
+                "Succeeded",
+                "ci-build-x7k2p",
+                event_id="0f3c9a1be2d44c5e8a7b6c5d4e3f2a1b",
+            ),
+            stderr=PROGRESS,
+        ),
+    },
+    "event not waiting": {
+        "step": "argoEvent",
+        "options": {"wait": False, "log": False},
+        "sh": answered(EVENT_OUTPUT),
+    },
+    "event workflow failed": {
+        "step": "argoEvent",
+        "options": {"wait": True},
+        "sh": failed(30, PROGRESS + FAILED),
+    },
+    "submit waiting": {
+        "step": "argoSubmit",
+        "options": {
+            "credentialsId": "argo-token",
+            "template": "ci-build",
+            "wait": True,
+            "timeout": 600,
+            "onAbort": "terminate",
+        },
+        "credentials": CREDENTIALS,
+        "sh": answered(finished("Succeeded", "ci-build-abcde")),
+    },
+    "wait for workflows": {
+        "step": "argoWait",
+        "options": {
+            "server": "https://argo.example.com",
+            "credentialsId": "argo-token",
+            "namespace": "ci",
+            "names": ["ci-build-x7k2p", "ci-lint-q9w8e"],
+            "log": True,
+            "timeout": "1h",
+            "onAbort": "leave",
+            "requestTimeout": 10,
+        },
+        "credentials": CREDENTIALS,
+        "sh": answered(
+            finished("Succeeded", "ci-build-x7k2p", "ci-lint-q9w8e"),
+            stderr=PROGRESS,
+        ),
+    },
+    "wait timed out": {
+        "step": "argoWait",
+        "options": {"names": ["ci-build-x7k2p"], "timeout": 5, "onAbort": "stop"},
+        "sh": failed(32, PROGRESS + TIMED_OUT),
+    },
+    "wait with no names": {"step": "argoWait", "sh": answered(finished("x"))},
+    "wait with an empty list": {
+        "step": "argoWait",
+        "options": {"names": []},
+        "sh": answered(finished("x")),
+    },
+    "wait names a string": {
+        "step": "argoWait",
+        "options": {"names": "ci-build-x7k2p"},
+        "sh": answered(finished("x")),
+    },
+    "wait name with a space": {
+        "step": "argoWait",
+        "options": {"names": ["ci-build-x7k2p", "a b"]},
+        "sh": answered(finished("x")),
+    },
+    "wait takes no discover timeout": {
+        "step": "argoWait",
+        "options": {"names": ["a"], "discoverTimeout": 5, "wait": True},
+        "sh": answered(finished("x")),
+    },
+    "event onAbort unknown": {
+        "step": "argoEvent",
+        "options": {"wait": True, "onAbort": "kill"},
+        "sh": answered(EVENT_OUTPUT),
+    },
+    "submit wait a string": {
+        "step": "argoSubmit",
+        "options": {"template": "ci-build", "wait": "true"},
+        "sh": answered(WORKFLOW),
+    },
+    "event requestTimeout a list": {
+        "step": "argoEvent",
+        "options": {"requestTimeout": [30]},
+        "sh": answered(EVENT_OUTPUT),
+    },
 }
 
 
@@ -298,7 +448,7 @@ def test_event_without_options_installs_the_pinned_release(
         "ARGO_TRIGGER_INSTALL": f"argo-trigger=={version('argo-trigger')}"
     }
     assert calls(record, "withCredentials") == []
-    assert record["result"]["workflowUrl"] is None
+    assert record["result"]["workflowUrl"] == f"{UI}/ci-build-x7k2p"
 
 
 def test_event_keeps_shell_text_out_of_the_command(records: dict[str, Any]) -> None:
@@ -348,20 +498,148 @@ def test_submit_passes_a_kind_with_the_template(records: dict[str, Any]) -> None
     assert entries["ARGO_TRIGGER_TEMPLATE"] == "clusterworkflowtemplate/shared-build"
 
 
+def test_event_wait_maps_every_follow_option(records: dict[str, Any]) -> None:
+    record = records["event waiting with every option"]
+
+    assert step_entries(env_entries(record)) == {
+        "ARGO_TRIGGER_WAIT": "true",
+        "ARGO_TRIGGER_LOG": "true",
+        "ARGO_TRIGGER_TIMEOUT": "30m",
+        "ARGO_TRIGGER_ON_ABORT": "stop",
+        "ARGO_TRIGGER_DISCOVER_TIMEOUT": "90",
+        "ARGO_TRIGGER_REQUEST_TIMEOUT": "45s",
+        "ARGO_TRIGGER_INSTALL": f"argo-trigger=={version('argo-trigger')}",
+        "ARGO_TRIGGER_DISCRIMINATOR": "build",
+        "ARGO_TRIGGER_LIVE": "true",
+    }
+    assert only(record, "sh")["script"] == SCRIPT_EVENT
+
+
+def test_event_wait_returns_the_outcome(records: dict[str, Any]) -> None:
+    assert records["event waiting with every option"]["result"] == {
+        "eventId": "0f3c9a1be2d44c5e8a7b6c5d4e3f2a1b",
+        "workflowName": "ci-build-x7k2p",
+        "workflowNames": ["ci-build-x7k2p"],
+        "phase": "Succeeded",
+        "workflowUrl": f"{UI}/ci-build-x7k2p",
+    }
+
+
+def test_event_wait_leaves_progress_to_the_live_log(records: dict[str, Any]) -> None:
+    echoed = [
+        c["text"] for c in calls(records["event waiting with every option"], "echo")
+    ]
+
+    assert echoed == [
+        "argoEvent: event 0f3c9a1be2d44c5e8a7b6c5d4e3f2a1b accepted",
+        f"argoEvent: ci-build-x7k2p Succeeded {UI}/ci-build-x7k2p",
+    ]
+
+
+def test_event_wait_false_is_passed_on_and_not_followed(
+    records: dict[str, Any],
+) -> None:
+    record = records["event not waiting"]
+
+    assert step_entries(env_entries(record)) == {
+        "ARGO_TRIGGER_WAIT": "false",
+        "ARGO_TRIGGER_LOG": "false",
+        "ARGO_TRIGGER_INSTALL": f"argo-trigger=={version('argo-trigger')}",
+    }
+    assert record["result"]["phase"] == "Running"
+    assert len(calls(record, "echo")) == 1
+
+
+def test_failed_workflow_fails_the_build_with_the_failed_step(
+    records: dict[str, Any],
+) -> None:
+    record = records["event workflow failed"]
+
+    assert record["error"] == (
+        "argo-trigger: workflow ci-build-x7k2p Failed: exit code 1\n"
+        "  test Failed: exit code 1"
+    )
+    assert "result" not in record
+    assert calls(record, "echo") == []
+
+
+def test_submit_wait_returns_the_outcome(records: dict[str, Any]) -> None:
+    record = records["submit waiting"]
+
+    assert step_entries(env_entries(record)) == {
+        "ARGO_TRIGGER_WAIT": "true",
+        "ARGO_TRIGGER_TIMEOUT": "600",
+        "ARGO_TRIGGER_ON_ABORT": "terminate",
+        "ARGO_TRIGGER_INSTALL": f"argo-trigger=={version('argo-trigger')}",
+        "ARGO_TRIGGER_TEMPLATE": "ci-build",
+        "ARGO_TRIGGER_PARAMETERS": "",
+        "ARGO_TRIGGER_LIVE": "true",
+    }
+    assert record["result"] == {
+        "eventId": None,
+        "workflowName": "ci-build-abcde",
+        "workflowNames": ["ci-build-abcde"],
+        "phase": "Succeeded",
+        "workflowUrl": f"{UI}/ci-build-abcde",
+    }
+
+
+def test_wait_passes_the_names_one_a_line(records: dict[str, Any]) -> None:
+    record = records["wait for workflows"]
+
+    assert step_entries(env_entries(record)) == {
+        "ARGO_SERVER": "https://argo.example.com",
+        "ARGO_NAMESPACE": "ci",
+        "ARGO_TRIGGER_REQUEST_TIMEOUT": "10",
+        "ARGO_TRIGGER_LOG": "true",
+        "ARGO_TRIGGER_TIMEOUT": "1h",
+        "ARGO_TRIGGER_ON_ABORT": "leave",
+        "ARGO_TRIGGER_INSTALL": f"argo-trigger=={version('argo-trigger')}",
+        "ARGO_TRIGGER_NAMES": "ci-build-x7k2p\nci-lint-q9w8e",
+        "ARGO_TRIGGER_LIVE": "true",
+    }
+    assert only(record, "sh")["script"] == SCRIPT_WAIT
+    assert only(record, "sh")["env"]["ARGO_TOKEN"] == SECRET
+
+
+def test_wait_returns_how_the_workflows_ended(records: dict[str, Any]) -> None:
+    record = records["wait for workflows"]
+    echoed = [c["text"] for c in calls(record, "echo")]
+
+    assert record["result"] == {
+        "eventId": None,
+        "workflowName": "ci-build-x7k2p",
+        "workflowNames": ["ci-build-x7k2p", "ci-lint-q9w8e"],
+        "phase": "Succeeded",
+        "workflowUrl": f"{UI}/ci-build-x7k2p",
+    }
+    assert echoed == [
+        f"argoWait: ci-build-x7k2p, ci-lint-q9w8e Succeeded {UI}/ci-build-x7k2p"
+    ]
+
+
+def test_wait_timeout_fails_the_build_with_what_was_done(
+    records: dict[str, Any],
+) -> None:
+    assert records["wait timed out"]["error"] == TIMED_OUT.strip()
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [
         (
             "event unknown option",
-            "argoEvent: unknown option servr, wait; the options are baseHref, "
-            "caFile, credentialsId, discriminator, executable, insecureSkipVerify, "
-            "install, namespace, params, server, timeout, uiUrl",
+            "argoEvent: unknown option servr, watch; the options are baseHref, "
+            "caFile, credentialsId, discoverTimeout, discriminator, executable, "
+            "insecureSkipVerify, install, log, namespace, onAbort, params, "
+            "requestTimeout, server, timeout, uiUrl, wait",
         ),
         (
             "submit takes no discriminator",
             "argoSubmit: unknown option discriminator; the options are baseHref, "
-            "caFile, credentialsId, executable, insecureSkipVerify, install, "
-            "namespace, parameters, server, template, timeout, uiUrl",
+            "caFile, credentialsId, executable, insecureSkipVerify, install, log, "
+            "namespace, onAbort, parameters, requestTimeout, server, template, "
+            "timeout, uiUrl, wait",
         ),
         (
             "event params not a map",
@@ -398,6 +676,44 @@ def test_submit_passes_a_kind_with_the_template(records: dict[str, Any]) -> None
         (
             "event outside a node",
             "argoEvent needs a workspace: call it inside a node or agent block",
+        ),
+        (
+            "wait with no names",
+            "argoWait: names is required: the workflows to wait for, such as "
+            "names: ['ci-build-x7k2p'] or a step's workflowNames",
+        ),
+        (
+            "wait with an empty list",
+            "argoWait: names is required: the workflows to wait for, such as "
+            "names: ['ci-build-x7k2p'] or a step's workflowNames",
+        ),
+        (
+            "wait names a string",
+            "argoWait: names must be a list of workflow names, not String",
+        ),
+        (
+            "wait name with a space",
+            "argoWait: names must hold workflow names, not 'a b'",
+        ),
+        (
+            "wait takes no discover timeout",
+            "argoWait: unknown option discoverTimeout, wait; the options are "
+            "baseHref, caFile, credentialsId, executable, insecureSkipVerify, "
+            "install, log, names, namespace, onAbort, requestTimeout, server, "
+            "timeout, uiUrl",
+        ),
+        (
+            "event onAbort unknown",
+            "argoEvent: onAbort must be one of leave, stop, terminate, not 'kill'",
+        ),
+        (
+            "submit wait a string",
+            "argoSubmit: wait must be true or false, not String",
+        ),
+        (
+            "event requestTimeout a list",
+            "argoEvent: requestTimeout must be seconds (30) or a duration ('5m'), "
+            "not ArrayList",
         ),
     ],
 )
@@ -456,5 +772,5 @@ def test_secret_reaches_only_the_credential_variable(
         for name, case in CASES.items()
         if "credentials" in case and calls(records[name], "sh")
     ]
-    assert len(ran_with_credentials) == 3
+    assert len(ran_with_credentials) == 5
     assert tokens_given.count(SECRET) == len(ran_with_credentials)

@@ -1,9 +1,10 @@
 #!/bin/sh
-# Runs the argo-trigger command line for the Jenkins steps argoEvent and
-# argoSubmit. The steps hand over every value in the environment and never on
-# a command line, so nothing a pipeline passes in is ever parsed by a shell.
+# Runs the argo-trigger command line for the Jenkins steps argoEvent,
+# argoSubmit and argoWait. The steps hand over every value in the environment
+# and never on a command line, so nothing a pipeline passes in is ever parsed
+# by a shell.
 #
-# Usage: sh run.sh event|submit
+# Usage: sh run.sh event|submit|wait
 #
 # Set by the step:
 #   ARGO_TRIGGER_CALL_DIR    this call's folder; the results are written there
@@ -11,10 +12,14 @@
 #   ARGO_TRIGGER_EXECUTABLE  an argo-trigger already on the agent, or else
 #   ARGO_TRIGGER_INSTALL     the pip requirement to install and run
 #   ARGO_TRIGGER_TEMPLATE    submit: NAME, or KIND/NAME, of the template
+#   ARGO_TRIGGER_NAMES       wait: the workflow names, one a line
+#   ARGO_TRIGGER_LIVE        true: argo-trigger follows workflows, so its
+#                            progress and their logs are shown as they come
 # argo-trigger reads every other value from the environment itself: the
 # connection (ARGO_SERVER, ARGO_TOKEN, ARGO_NAMESPACE, ...), the event's
-# ARGO_TRIGGER_DISCRIMINATOR and ARGO_TRIGGER_PARAMS, and the workflow's
-# ARGO_TRIGGER_PARAMETERS.
+# ARGO_TRIGGER_DISCRIMINATOR and ARGO_TRIGGER_PARAMS, the workflow's
+# ARGO_TRIGGER_PARAMETERS, and the wait's ARGO_TRIGGER_WAIT, _LOG, _TIMEOUT,
+# _ON_ABORT and _DISCOVER_TIMEOUT.
 #
 # Writes into ARGO_TRIGGER_CALL_DIR: stdout (the `-o json` result), stderr and
 # result.env (the dotenv result). Exits with argo-trigger's status, or 1 when
@@ -84,12 +89,43 @@ case $command in
       *) set -- "$@" "--from=workflowtemplate/$template" ;;
     esac
     ;;
+  wait)
+    # After '--' every name stays a name, even one that starts with '-'.
+    names=${ARGO_TRIGGER_NAMES:-}
+    [ -n "$names" ] || fail "wait needs ARGO_TRIGGER_NAMES, the workflows"
+    set -- "$@" --
+    newline='
+'
+    set -f
+    old_ifs=$IFS
+    IFS=$newline
+    for name in $names; do
+      set -- "$@" "$name"
+    done
+    IFS=$old_ifs
+    set +f
+    ;;
   *)
-    fail "run.sh knows the commands event and submit, not '$command'"
+    fail "run.sh knows the commands event, submit and wait, not '$command'"
     ;;
 esac
 
 export ARGO_TRIGGER_DOTENV="$call_dir/result.env"
-status=0
-"$executable" "$@" >"$call_dir/stdout" 2>"$errors" || status=$?
-exit "$status"
+if [ "${ARGO_TRIGGER_LIVE:-}" != true ]; then
+  status=0
+  "$executable" "$@" >"$call_dir/stdout" 2>"$errors" || status=$?
+  exit "$status"
+fi
+
+# A wait can run for hours: its messages go to the build log as they come,
+# and into the stderr file for the step. When the build is aborted, Jenkins
+# sends SIGTERM to every process of the step at once; tee ignores it and
+# lives on until argo-trigger, which stops or terminates the workflows as
+# asked, has written its last line.
+status_file=$call_dir/status
+{
+  "$executable" "$@" 2>&1 >"$call_dir/stdout" || echo "$?" >"$status_file"
+} | (trap '' TERM INT && exec tee "$errors") >&2
+if [ -f "$status_file" ]; then
+  exit "$(cat "$status_file")"
+fi
