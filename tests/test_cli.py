@@ -139,3 +139,21 @@ def test_the_readme_configuration_table_names_every_variable_help_names(
         named.update(re.findall(r"env: ([A-Z_]+)", text))
     assert len(named) > 20
     assert sorted(v for v in named if f"`{v}" not in table) == []
+
+
+def test_the_payload_command_loads_no_http_stack_and_nothing_slow() -> None:
+    # The offline command must stay fast to start: no HTTP stack, and none of
+    # the modules whose import costs more than the command's own work.
+    program = (
+        "import io, sys\n"
+        "from argo_trigger.cli import main\n"
+        "code = main(['payload'], env={'GITHUB_ACTIONS': 'true'},"
+        " stdout=io.StringIO())\n"
+        "heavy = ('requests', 'urllib3', 'yaml', 'logging', 'dataclasses',"
+        " 'typing', 'pathlib', 'uuid', 'subprocess', 'datetime')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "0 []"

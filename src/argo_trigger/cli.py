@@ -56,9 +56,15 @@ examples:
   argo-trigger payload                       print the payload this job would send
   argo-trigger event -d ci                   POST it to /api/v1/events/NAMESPACE/ci
   argo-trigger event -d ci --param env=prod  add a parameter to payload.params
+  argo-trigger event -d ci --wait --log      follow the workflows it starts
   argo-trigger submit --from workflowtemplate/build -p image=app:1.2
-  argo-trigger submit workflow.yaml          create a Workflow from a manifest
+  argo-trigger submit workflow.yaml --wait   create a Workflow and wait for it
+  argo-trigger bindings test bindings/ -d ci what each binding does with the payload
+  argo-trigger doctor -d ci                  why an event does nothing, with fixes
   argo-trigger info                          server version and who the token is
+
+Set ARGO_SERVER and ARGO_TOKEN as for the argo CLI; `argo-trigger standin`
+starts a local stand-in server to try all of this without a cluster.
 """
 
 
