@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -146,30 +145,8 @@ def test_an_unresolvable_host_is_exit_4(cli: CLI) -> None:
 
 
 @pytest.fixture
-def tls_argo(tmp_path: Path) -> Standin:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+def tls_argo(certificate: tuple[Path, Path]) -> Standin:
+    cert, key = certificate
     server = Standin(accounts=accounts(), certfile=str(cert), keyfile=str(key))
     server.start()
     return server
@@ -189,11 +166,11 @@ def test_an_untrusted_certificate_is_exit_5_and_suggests_ca_file(
 
 
 def test_ca_file_makes_the_certificate_trusted(
-    cli: CLI, tls_argo: Standin, tmp_path: Path
+    cli: CLI, tls_argo: Standin, certificate: tuple[Path, Path]
 ) -> None:
     try:
         env = {"ARGO_SERVER": tls_argo.url, "ARGO_TOKEN": ADMIN_TOKEN}
-        result = cli("info", "--ca-file", str(tmp_path / "cert.pem"), env=env)
+        result = cli("info", "--ca-file", str(certificate[0]), env=env)
         insecure = cli("info", "-k", env=env)
     finally:
         tls_argo.stop()
