@@ -85,10 +85,15 @@ def test_a_workflow_in_error_exits_31(
     assert "  setup Error: pod deleted" in result.err.splitlines()
 
 
-def test_no_transition_is_lost_when_the_server_ends_the_watch_with_eof(
-    cli: CLI, srv: Standin, argo_env: dict[str, str]
+@pytest.mark.parametrize(
+    "interruption",
+    ["eof_every", "drop_every"],
+    ids=["the server ends the watch with EOF", "the connection drops"],
+)
+def test_no_transition_is_lost_when_the_watch_is_interrupted(
+    cli: CLI, srv: Standin, argo_env: dict[str, str], interruption: str
 ) -> None:
-    srv.streams.settings.eof_every = 0.1
+    setattr(srv.streams.settings, interruption, 0.1)
     srv.lifecycle.add(held(Step("compile", 0.5), Step("test", 0.5)))
     release_once_watched(srv)
 
@@ -273,27 +278,6 @@ def test_json_output_of_a_wait_is_one_document(
     result = cli(*SUBMIT, "--wait", "-o", "json", env=argo_env)
 
     assert json.loads(result.out)["workflows"][0]["phase"] == "Succeeded"
-
-
-def test_a_dropped_connection_is_reopened_without_losing_a_transition(
-    cli: CLI, srv: Standin, argo_env: dict[str, str]
-) -> None:
-    srv.streams.settings.drop_every = 0.1
-    srv.lifecycle.add(held(Step("compile", 0.5), Step("test", 0.5)))
-    release_once_watched(srv)
-
-    result = cli(*SUBMIT, "--wait", env=argo_env)
-
-    name = srv.workflows("argo")[0]["metadata"]["name"]
-    watches = [r for r in srv.requests if r.path == "/api/v1/workflow-events/argo"]
-    assert result.code == 0, result.err
-    assert len(watches) >= 3
-    assert progress_lines(result.err) == [
-        f"{name} Pending",
-        f"{name} Running, 0/1 steps done, running: compile",
-        f"{name} Running, 1/2 steps done, running: test",
-        f"{name} Succeeded, 2/2 steps done",
-    ]
 
 
 def test_a_watch_refused_with_503_is_tried_again(
