@@ -7,8 +7,11 @@
         srv.url  # http://127.0.0.1:PORT
 
 It answers the Argo Server REST endpoints argo-trigger uses as the real server
-does: paths, auth, RBAC refusals, error bodies and headers. It needs only the
-standard library, and PyYAML when loading manifests.
+does: paths, auth, RBAC refusals, error bodies and headers, event dispatch
+through WorkflowEventBindings, and the watch and log streams. Nothing runs a
+workflow; a lifecycle script (`srv.lifecycle.add(Script([...]))`) moves
+created workflows through their phases instead. It needs only the standard
+library, PyYAML when loading manifests, and the project's expression engine.
 """
 
 from .auth import ServiceAccount

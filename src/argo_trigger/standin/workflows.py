@@ -1,10 +1,10 @@
 """Workflows as the Argo Server makes, checks and stops them.
 
 There is no controller behind the stand-in: a created workflow keeps
-`status: {}` (what the real server answers right after a create) until a
-test moves it on with `Standin.set_phase`, or until it is stopped or
-terminated, which the stand-in settles at once, as the controller would
-a moment later.
+`status: {}` (what the real server answers right after a create) unless a
+lifecycle script runs it (`standin.lifecycle`), a test moves it on with
+`Standin.set_phase`, or it is stopped or terminated, which the stand-in
+settles at once, as the controller would a moment later.
 """
 
 from __future__ import annotations
