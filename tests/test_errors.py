@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,38 @@ def test_an_untrusted_certificate_is_exit_5_and_suggests_ca_file(
     assert "--ca-file" in _one_line(result.err)
 
 
+def test_ca_file_wins_over_a_requests_ca_bundle_in_the_environment(
+    cli: CLI,
+    tls_argo: Standin,
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # CI runners often set REQUESTS_CA_BUNDLE to the system bundle, which
+    # does not hold the server's CA; --ca-file must still be the one used.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_bundle(certificate)))
+    try:
+        env = {"ARGO_SERVER": tls_argo.url, "ARGO_TOKEN": ADMIN_TOKEN}
+        result = cli("info", "--ca-file", str(certificate[0]), env=env)
+    finally:
+        tls_argo.stop()
+
+    assert result.code == 0, result.err
+
+
+def tmp_bundle(certificate: tuple[Path, Path]) -> Path:
+    """A CA bundle that does not hold the test certificate's CA."""
+    bundle = certificate[0].parent / "other-bundle.pem"
+    if not bundle.exists():
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+             "-days", "1", "-subj", "/CN=other", "-keyout",
+             str(bundle.with_suffix(".key")), "-out", str(bundle)],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+    return bundle
+
+
 def test_ca_file_makes_the_certificate_trusted(
     cli: CLI, tls_argo: Standin, certificate: tuple[Path, Path]
 ) -> None:
@@ -188,3 +221,54 @@ def test_plain_http_to_a_tls_port_is_explained(cli: CLI, tls_argo: Standin) -> N
 
     assert result.code == 4
     assert "check the scheme and ARGO_SECURE" in _one_line(result.err)
+
+
+@pytest.fixture
+def client_certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed client certificate, and its key: its own CA."""
+    cert, key = tmp_path / "client.pem", tmp_path / "client.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=ci-job", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_client_certificates_are_presented_for_mutual_tls(
+    cli: CLI,
+    certificate: tuple[Path, Path],
+    client_certificate: tuple[Path, Path],
+) -> None:
+    server_cert, server_key = certificate
+    client_cert, client_key = client_certificate
+    server = Standin(
+        accounts=accounts(),
+        certfile=str(server_cert),
+        keyfile=str(server_key),
+        client_ca=str(client_cert),
+    )
+    server.start()
+    try:
+        env = {"ARGO_SERVER": server.url, "ARGO_TOKEN": ADMIN_TOKEN}
+        trusted = ["--ca-file", str(server_cert)]
+        without = cli("info", *trusted, env=env)
+        with_cert = cli(
+            "info",
+            *trusted,
+            "--client-cert",
+            str(client_cert),
+            "--client-key",
+            str(client_key),
+            env=env,
+        )
+    finally:
+        server.stop()
+
+    # Under TLS 1.3 the server's refusal can reach the client as a plain
+    # handshake failure rather than its "certificate required" alert.
+    assert without.code == 5, without.err
+    assert "--client-cert" in _one_line(without.err)
+    assert with_cert.code == 0, with_cert.err
+    assert "service account argo-server" in with_cert.out

@@ -139,6 +139,9 @@ class Transport:
         logger.debug("request headers %s params %s", shown, dict(params or {}))
         started = time.monotonic()
         try:
+            # verify and cert go with each request: requests lets
+            # REQUESTS_CA_BUNDLE override the session's own, which would
+            # silently drop --ca-file on runners that set that variable.
             response = self.session.request(
                 method,
                 url,
@@ -147,6 +150,8 @@ class Transport:
                 headers=headers,
                 timeout=(min(time_left, 10.0), stream_timeout or time_left),
                 stream=stream_timeout is not None,
+                verify=self.settings.verify,
+                cert=self.settings.client_cert,
             )
         except requests.exceptions.SSLError as error:
             raise errors.TLSError(_tls_message(url, error), url=url) from None
@@ -242,6 +247,12 @@ def _tls_message(url: str, error: Exception) -> str:
             "pass the CA that signed it with --ca-file, or, for a trial only, "
             "--insecure-skip-verify"
         )
+    elif "CERTIFICATE_REQUIRED" in text or "certificate required" in text:
+        why = "the server requires a client certificate"
+        fix = "pass it with --client-cert and --client-key"
+    elif any(alert in text for alert in ("ALERT_BAD_CERTIFICATE", "ALERT_UNKNOWN_CA")):
+        why = "the server refused the client certificate"
+        fix = "check that --client-cert is signed by a CA the server trusts"
     elif "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
         why = "it does not speak TLS on that port"
         fix = "use an http:// server URL or set ARGO_SECURE=false"

@@ -45,6 +45,7 @@ class Standin:
         base_href: str = "",
         certfile: str | Path | None = None,
         keyfile: str | Path | None = None,
+        client_ca: str | Path | None = None,
         version: str = "v4.1.2",
         host: str = "127.0.0.1",
         port: int = 0,
@@ -54,6 +55,9 @@ class Standin:
         self.base_href = "/" + base_href.strip("/") if base_href.strip("/") else ""
         self.certfile = certfile
         self.keyfile = keyfile
+        # With a CA, clients must present a certificate it signed (mutual TLS,
+        # as in front of servers that require client certificates).
+        self.client_ca = client_ca
         self.version = version
         self.host = host
         self.port = port
@@ -294,6 +298,9 @@ class Standin:
             raise UsageError(
                 f"the stand-in cannot load its TLS certificate {self.certfile}: {error}"
             ) from error
+        if self.client_ca:
+            context.load_verify_locations(self.client_ca)
+            context.verify_mode = ssl.CERT_REQUIRED
         return context
 
 
