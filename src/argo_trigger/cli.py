@@ -747,6 +747,17 @@ def publish(run: Run, outcome: Outcome) -> None:
     )
 
 
+TRUE = ("true", "1", "yes")
+
+
+def wants_wait(run: Run) -> bool:
+    """--wait, or ARGO_TRIGGER_WAIT=true (checked here, so that a command that
+    does not wait never imports the waiting code)."""
+    if getattr(run.args, "wait", False):
+        return True
+    return run.env.get("ARGO_TRIGGER_WAIT", "").strip().lower() in TRUE
+
+
 def ui_base(run: Run) -> str | None:
     """--ui-url, then ARGO_TRIGGER_UI_URL."""
     return getattr(run.args, "ui_url", None) or run.env.get("ARGO_TRIGGER_UI_URL")

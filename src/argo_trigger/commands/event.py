@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from argo_trigger import ci, config, errors
-from argo_trigger.cli import Run, options_from, output_format, publish
+from argo_trigger.cli import Run, options_from, output_format, publish, wants_wait
 from argo_trigger.commands.payload import discriminator, payload_from_args
 from argo_trigger.errors import ConfigError, UsageError
 from argo_trigger.masking import mask
@@ -55,7 +55,6 @@ def run(run: Run) -> int:
     assert settings is not None  # _settings raised unless this is a dry run
 
     from argo_trigger.client import ArgoClient
-    from argo_trigger.commands.wait import wants_wait
 
     client = ArgoClient(settings)
     answer = client.send_event(namespace, name, request.body, request.headers)

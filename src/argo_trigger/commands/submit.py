@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from argo_trigger import ci, config
-from argo_trigger.cli import Run, options_from, output_format, publish, ui_base
+from argo_trigger.cli import (
+    Run,
+    options_from,
+    output_format,
+    publish,
+    ui_base,
+    wants_wait,
+)
 from argo_trigger.errors import UsageError
 from argo_trigger.params import load_params_file, parse_lines, parse_pairs
 from argo_trigger.report import Outcome, workflow_result
@@ -63,9 +70,10 @@ def run(run: Run) -> int:
             client.create_workflow(namespace, w, server_dry_run=args.server_dry_run)
             for w in workflows
         ]
-    from argo_trigger.commands.wait import wait_for, wants_wait
 
     if wants_wait(run) and not args.server_dry_run:
+        from argo_trigger.commands.wait import wait_for
+
         names = [str(w.get("metadata", {}).get("name", "")) for w in created]
         if output_format(args) != "json":
             _print_created(run, created)

@@ -11,14 +11,13 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from argo_trigger import config, errors
-from argo_trigger.cli import Run, options_from, output_format, publish, ui_base
+from argo_trigger.cli import TRUE, Run, options_from, output_format, publish, ui_base
 from argo_trigger.client import ArgoClient, Object
 from argo_trigger.report import Outcome, WorkflowResult, workflow_result
 
 if TYPE_CHECKING:
     from argo_trigger.follow import Options
 
-TRUE = ("true", "1", "yes")
 # The same choices as the follow package's; kept here so that `event`
 # without --wait never imports that package.
 ON_ABORT = ("leave", "stop", "terminate")
@@ -30,13 +29,6 @@ def run(run: Run) -> int:
     client = ArgoClient(settings)
     outcome = Outcome(namespace=settings.namespace)
     return wait_for(run, client, outcome, list(run.args.names))
-
-
-def wants_wait(run: Run) -> bool:
-    """--wait, or ARGO_TRIGGER_WAIT=true."""
-    if getattr(run.args, "wait", False):
-        return True
-    return run.env.get("ARGO_TRIGGER_WAIT", "").strip().lower() in TRUE
 
 
 def follow_options(run: Run) -> Options:
@@ -212,5 +204,4 @@ __all__ = [
     "follow_options",
     "sigterm_raises",
     "wait_for",
-    "wants_wait",
 ]
