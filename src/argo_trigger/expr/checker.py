@@ -192,7 +192,8 @@ PREDICATE_NAMES = frozenset(
 NOT_ITERABLE = frozenset({"int", "float64", "bool", MAP})
 
 
-def binary_type(op: str, left: Type, right: Type) -> str | bool | None:  # noqa: PLR0911 (one return per operator family)
+# PLR0911: one return per operator family.
+def binary_type(op: str, left: Type, right: Type) -> str | bool | None:  # noqa: PLR0911
     """The result type, None when unknown, False when the operands cannot fit."""
     if op in ("==", "!="):
         return "bool"

@@ -43,7 +43,8 @@ def quote(text: str, escape_html: bool = True) -> str:
     return "".join(out)
 
 
-def marshal(value: Any, indent: str | None = None, level: int = 0) -> str:  # noqa: PLR0911 (one return per JSON kind)
+# PLR0911: one return per JSON kind.
+def marshal(value: Any, indent: str | None = None, level: int = 0) -> str:  # noqa: PLR0911
     """json.Marshal (or MarshalIndent with `indent`); raises Fault on NaN or Inf."""
     kind = type(value)
     if value is None:

@@ -207,7 +207,8 @@ class Parser:
         finally:
             self.nesting -= 1
 
-    def binary_expression(self, precedence: int) -> n.Node:  # noqa: PLR0912 (expr's operator loop, kept whole)
+    # PLR0912: expr's operator loop, kept whole.
+    def binary_expression(self, precedence: int) -> n.Node:  # noqa: PLR0912
         if precedence == 0 and self.at(OPERATOR, "let"):
             return self.let()
         if precedence == 0 and self.at(OPERATOR, "if"):
