@@ -52,6 +52,17 @@ headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json
 requests.post(url, data=body, headers=headers).raise_for_status()
 """
 
+URLLIB3_CODE = """\
+import sys
+import urllib3
+url, token, path = sys.argv[1:]
+with open(path, "rb") as f:
+    body = f.read()
+headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+response = urllib3.request("POST", url, body=body, headers=headers)
+assert response.status == 200, response.status
+"""
+
 # The SDK and hera take the server's address and build the path themselves.
 SDK_CODE = """\
 import json, sys
@@ -237,6 +248,7 @@ def _cases(work: Path, url: str, token: str, body: bytes) -> list[Case]:
         ),
         Case("curl", "event", curl, True),
         Case("requests", "event", [installed_python, "-c", REQUESTS_CODE, *sent], True),
+        Case("urllib3", "event", [installed_python, "-c", URLLIB3_CODE, *sent], True),
         Case(
             "argo-workflows SDK",
             "event",

@@ -26,8 +26,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   --force-reinstall --no-deps .
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check .
-echo "setup: $venv ready (argo-trigger from this checkout)"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check . \
+  -r bench/requirements-requests.txt
+echo "setup: $venv ready (argo-trigger from this checkout, and requests)"
 
 for name in argo-workflows hera; do
   venv=.bench/$name

@@ -166,22 +166,42 @@ def test_an_untrusted_certificate_is_exit_5_and_suggests_ca_file(
     assert "--ca-file" in _one_line(result.err)
 
 
-def test_ca_file_wins_over_a_requests_ca_bundle_in_the_environment(
+def test_the_default_trust_store_honours_ssl_cert_file(
     cli: CLI,
     tls_argo: Standin,
     certificate: tuple[Path, Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # CI runners often set REQUESTS_CA_BUNDLE to the system bundle, which
-    # does not hold the server's CA; --ca-file must still be the one used.
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_bundle(certificate)))
+    # Without --ca-file the system's store is used, which OpenSSL lets
+    # SSL_CERT_FILE replace, as the argo CLI's does.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
     try:
         env = {"ARGO_SERVER": tls_argo.url, "ARGO_TOKEN": ADMIN_TOKEN}
-        result = cli("info", "--ca-file", str(certificate[0]), env=env)
+        result = cli("info", env=env)
     finally:
         tls_argo.stop()
 
     assert result.code == 0, result.err
+
+
+def test_ca_file_wins_over_ssl_cert_file(
+    cli: CLI,
+    tls_argo: Standin,
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Runners often point SSL_CERT_FILE at a bundle without the server's
+    # CA; --ca-file must still be the one used.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_bundle(certificate)))
+    try:
+        env = {"ARGO_SERVER": tls_argo.url, "ARGO_TOKEN": ADMIN_TOKEN}
+        trusted = cli("info", "--ca-file", str(certificate[0]), env=env)
+        untrusted = cli("info", env=env)
+    finally:
+        tls_argo.stop()
+
+    assert trusted.code == 0, trusted.err
+    assert untrusted.code == 5, untrusted.err
 
 
 def tmp_bundle(certificate: tuple[Path, Path]) -> Path:

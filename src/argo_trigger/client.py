@@ -12,11 +12,9 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import requests
-
 from argo_trigger import errors
 from argo_trigger.config import Settings
-from argo_trigger.transport import Transport, dumps
+from argo_trigger.transport import Response, Transport, dumps
 
 Object = dict[str, Any]
 
@@ -29,11 +27,9 @@ EVENT_RBAC = (
 class ArgoClient:
     """Calls the Argo Server REST API as the configured token."""
 
-    def __init__(
-        self, settings: Settings, session: requests.Session | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, transport: Transport | None = None) -> None:
         self.settings = settings
-        self.transport = Transport(settings, session)
+        self.transport = transport or Transport(settings)
         # The server's clock when it answered the last event (its Date
         # header): workflows the event created carry no later timestamp.
         self.event_answered_at: datetime | None = None
@@ -140,7 +136,7 @@ class ArgoClient:
         name: str | None = None,
         label_selector: str | None = None,
         read_timeout: float,
-    ) -> requests.Response:
+    ) -> Response:
         """Open GET /api/v1/workflow-events/{namespace} as server-sent events.
 
         One workflow by `name`, or those matching `label_selector`. The server
@@ -166,7 +162,7 @@ class ArgoClient:
         container: str = "main",
         since_seconds: int | None = None,
         read_timeout: float,
-    ) -> requests.Response:
+    ) -> Response:
         """Open the followed log of every pod of a workflow, as server-sent events.
 
         The server streams each pod once it leaves Pending and ends the
@@ -217,7 +213,7 @@ class ArgoClient:
 
     def _stream(
         self, url: str, params: Mapping[str, str], hint: str, read_timeout: float
-    ) -> requests.Response:
+    ) -> Response:
         return self.transport.request(
             "GET",
             url,
@@ -254,16 +250,16 @@ def _date(header: str | None) -> datetime | None:
         return None
 
 
-def _object(response: requests.Response) -> Object:
+def _object(response: Response) -> Object:
     try:
         value = response.json()
     except ValueError:
         value = None
     if not isinstance(value, dict):
         raise errors.ServerError(
-            f"{response.status_code} from {response.url} did not carry a JSON "
+            f"{response.status} from {response.url} did not carry a JSON "
             "object; check that the URL points at an Argo Server",
-            status=response.status_code,
+            status=response.status,
         )
     return value
 

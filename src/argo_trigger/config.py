@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from argo_trigger import masking
 from argo_trigger.errors import ConfigError, UsageError
+from argo_trigger.proxies import proxy_for
 from argo_trigger.record import Record
 
 DEFAULT_NAMESPACE = "argo"
@@ -30,6 +31,7 @@ class Settings(Record):
         "base_url",
         "client_cert",
         "namespace",
+        "proxy",
         "request_timeout",
         "verify",
     )
@@ -43,6 +45,7 @@ class Settings(Record):
         verify: bool | str,
         client_cert: tuple[str, str] | str | None,
         request_timeout: float,
+        proxy: str | None = None,
     ) -> None:
         self.base_url = base_url
         self.authorization = authorization
@@ -50,6 +53,7 @@ class Settings(Record):
         self.verify = verify
         self.client_cert = client_cert
         self.request_timeout = request_timeout
+        self.proxy = proxy
 
     def url(self, *segments: str) -> str:
         """The URL of an API path; each segment is percent-encoded on its own."""
@@ -129,13 +133,15 @@ def resolve(options: Options, env: Mapping[str, str] | None = None) -> Settings:
     if base_href is None:
         base_href = env.get("ARGO_BASE_HREF", "")
 
+    url = base_url(server, secure=secure, base_href=base_href)
     return Settings(
-        base_url=base_url(server, secure=secure, base_href=base_href),
+        base_url=url,
         authorization=authorization(_token(options, env)),
         namespace=resolve_namespace(options, env),
         verify=_verify(options, env),
         client_cert=_client_cert(options, env),
         request_timeout=_request_timeout(options, env),
+        proxy=proxy_for(url, env),
     )
 
 

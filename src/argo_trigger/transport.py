@@ -17,39 +17,43 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
-import requests
 import urllib3
 from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
     InsecureRequestWarning,
     NameResolutionError,
     NewConnectionError,
+    ProxyError,
+    ReadTimeoutError,
+    SSLError,
 )
 
-from argo_trigger import errors
+from argo_trigger import __version__, errors, masking
 from argo_trigger.config import Settings
 from argo_trigger.log import logger
 from argo_trigger.masking import mask
 
+Response = urllib3.BaseHTTPResponse
+
 RETRY_STATUSES = frozenset({429, 503})
 FIRST_WAIT = 0.5
 MAX_WAIT = 8.0
+# Streams (watch, logs) and calls run side by side while following.
+POOL_SIZE = 10
+USER_AGENT = f"argo-trigger/{__version__}"
 
 
 class Transport:
-    """Sends requests over one `requests.Session` configured from Settings."""
+    """Sends requests through one urllib3 pool configured from Settings."""
 
     def __init__(
-        self,
-        settings: Settings,
-        session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        self, settings: Settings, sleep: Callable[[float], None] = time.sleep
     ) -> None:
         self.settings = settings
-        self.session = session or requests.Session()
-        self.session.verify = settings.verify
-        self.session.cert = settings.client_cert
-        self.session.headers["User-Agent"] = "argo-trigger"
+        self.pool = connection_pool(settings)
         self._sleep = sleep
         if settings.verify is False:
             # One warning of ours instead of urllib3's warning on every request.
@@ -66,7 +70,7 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         hint: str = "",
         stream_timeout: float | None = None,
-    ) -> requests.Response:
+    ) -> Response:
         """Send one request, retrying only where that is safe; return a 2xx answer.
 
         Raises ConnectError, TLSError or RequestTimeout when no answer came,
@@ -76,6 +80,8 @@ class Transport:
         that long for data (the caller's iteration raises when it does not
         come).
         """
+        if params:
+            url += "?" + urlencode(params)
         deadline = time.monotonic() + self.settings.request_timeout
         all_headers = self._headers(headers, body)
         attempt = 0
@@ -87,32 +93,29 @@ class Transport:
                     method,
                     url,
                     body=body,
-                    params=params,
                     headers=all_headers,
                     time_left=left,
                     stream_timeout=stream_timeout,
                 )
-            except requests.exceptions.ConnectionError as error:
+            except (ConnectTimeoutError, ProxyError) as error:
                 if not _nothing_sent(error) or not self._may_retry(deadline, attempt):
-                    raise _transport_error(
-                        error, url, self.settings.request_timeout
-                    ) from None
+                    raise self._transport_error(error, url) from None
                 self._backoff(attempt, None, deadline, _reason(error))
                 continue
-            if response.ok:
+            except HTTPError as error:
+                raise self._transport_error(error, url) from None
+            if 200 <= response.status < 300:
                 return response
-            if response.status_code in RETRY_STATUSES and self._may_retry(
-                deadline, attempt
-            ):
+            if response.status in RETRY_STATUSES and self._may_retry(deadline, attempt):
                 retry_after = response.headers.get("Retry-After")
-                self._backoff(attempt, retry_after, deadline, str(response.status_code))
+                self._backoff(attempt, retry_after, deadline, str(response.status))
                 continue
-            raise api_error(response, hint=hint)
+            raise api_error(response, method, url, hint=hint)
 
     def _headers(
         self, extra: Mapping[str, str] | None, body: bytes | None
     ) -> dict[str, str]:
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if body is not None:
             headers["Content-Type"] = "application/json"
         if self.settings.authorization:
@@ -126,36 +129,33 @@ class Transport:
         url: str,
         *,
         body: bytes | None,
-        params: Mapping[str, str] | None,
         headers: dict[str, str],
         time_left: float,
         stream_timeout: float | None = None,
-    ) -> requests.Response:
+    ) -> Response:
         logger.info("%s %s", method, url)
         shown = {
             k: ("***" if k.lower() == "authorization" else v)
             for k, v in headers.items()
         }
-        logger.debug("request headers %s params %s", shown, dict(params or {}))
+        logger.debug("request headers %s", shown)
         started = time.monotonic()
         try:
-            # verify and cert go with each request: requests lets
-            # REQUESTS_CA_BUNDLE override the session's own, which would
-            # silently drop --ca-file on runners that set that variable.
-            response = self.session.request(
+            response = self.pool.urlopen(
                 method,
                 url,
-                data=body,
-                params=params,
+                body=body,
                 headers=headers,
-                timeout=(min(time_left, 10.0), stream_timeout or time_left),
-                stream=stream_timeout is not None,
-                verify=self.settings.verify,
-                cert=self.settings.client_cert,
+                timeout=urllib3.Timeout(
+                    connect=min(time_left, 10.0), read=stream_timeout or time_left
+                ),
+                retries=False,
+                redirect=False,
+                preload_content=stream_timeout is None,
             )
-        except requests.exceptions.SSLError as error:
+        except SSLError as error:
             raise errors.TLSError(_tls_message(url, error), url=url) from None
-        except requests.exceptions.ReadTimeout:
+        except ReadTimeoutError:
             raise errors.RequestTimeout(
                 f"no answer from {url} within {self.settings.request_timeout:g}s; "
                 "the server may still act on the request. Raise --request-timeout "
@@ -166,10 +166,15 @@ class Transport:
             "%s %s -> %d in %.0f ms",
             method,
             url,
-            response.status_code,
+            response.status,
             (time.monotonic() - started) * 1000,
         )
         return response
+
+    def _transport_error(self, error: HTTPError, url: str) -> errors.TransportError:
+        return _transport_error(
+            error, url, self.settings.request_timeout, self.settings.proxy
+        )
 
     def _may_retry(self, deadline: float, attempt: int) -> bool:
         return time.monotonic() + _wait(attempt) < deadline
@@ -191,35 +196,65 @@ def _wait(attempt: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
-def _nothing_sent(error: requests.exceptions.ConnectionError) -> bool:
+def connection_pool(settings: Settings) -> urllib3.PoolManager:
+    """A pool for the server in `settings`: its TLS options, through its proxy."""
+    tls: dict[str, Any] = {}
+    if settings.verify is False:
+        tls.update(cert_reqs="CERT_NONE", assert_hostname=False)
+    elif isinstance(settings.verify, str):
+        tls.update(ca_certs=settings.verify)
+    if isinstance(settings.client_cert, tuple):
+        tls.update(cert_file=settings.client_cert[0], key_file=settings.client_cert[1])
+    elif settings.client_cert:
+        tls.update(cert_file=settings.client_cert)
+    if not settings.proxy:
+        return urllib3.PoolManager(maxsize=POOL_SIZE, **tls)
+
+    proxy = urllib3.util.parse_url(settings.proxy)
+    headers = {}
+    if proxy.auth:
+        from urllib.parse import unquote
+
+        credentials = unquote(proxy.auth)
+        masking.register(credentials)
+        headers = urllib3.make_headers(proxy_basic_auth=credentials)
+    address = proxy._replace(auth=None).url
+    return urllib3.ProxyManager(
+        address, proxy_headers=headers, maxsize=POOL_SIZE, **tls
+    )
+
+
+def _nothing_sent(error: HTTPError) -> bool:
     """True when the connection never opened, so the server saw nothing."""
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return True
-    return isinstance(_cause(error), NewConnectionError)
+    if isinstance(error, ProxyError):
+        return isinstance(error.original_error, ConnectTimeoutError)
+    return isinstance(error, ConnectTimeoutError)
 
 
-def _cause(error: Exception) -> object:
-    """The urllib3 error inside requests' wrapper (MaxRetryError.reason)."""
-    inner = error.args[0] if error.args else None
-    return getattr(inner, "reason", inner)
-
-
-def _reason(error: requests.exceptions.ConnectionError) -> str:
-    cause = _cause(error)
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return "connect timed out"
-    if isinstance(cause, NameResolutionError):
+def _reason(error: HTTPError) -> str:
+    if isinstance(error, ProxyError):
+        return "the proxy cannot be reached"
+    if isinstance(error, NameResolutionError):
         return "the host name does not resolve"
-    if isinstance(cause, NewConnectionError):
-        return "connection refused" if "refused" in str(cause) else "no route"
+    if isinstance(error, NewConnectionError):
+        return "connection refused" if "refused" in str(error) else "no route"
+    if isinstance(error, ConnectTimeoutError):
+        return "connect timed out"
     return "connection failed"
 
 
 def _transport_error(
-    error: requests.exceptions.ConnectionError, url: str, timeout: float
+    error: HTTPError, url: str, timeout: float, proxy: str | None
 ) -> errors.TransportError:
     reason = _reason(error)
-    if isinstance(error, requests.exceptions.ConnectTimeout):
+    if isinstance(error, ProxyError):
+        shown = mask(urllib3.util.parse_url(proxy or "")._replace(auth=None).url)
+        return errors.ConnectError(
+            f"cannot reach {url} through the proxy {shown}: "
+            f"{_proxy_why(error)}; check HTTPS_PROXY, HTTP_PROXY and NO_PROXY",
+            url=url,
+        )
+    if reason == "connect timed out":
         return errors.ConnectError(
             f"cannot connect to {url}: connect timed out after {timeout:g}s; "
             "check ARGO_SERVER and that the server is reachable from this job",
@@ -237,6 +272,14 @@ def _transport_error(
         "and that the Argo Server is reachable from this job",
         url=url,
     )
+
+
+def _proxy_why(error: ProxyError) -> str:
+    cause = error.original_error
+    if isinstance(cause, ConnectTimeoutError):
+        return "the proxy cannot be reached"
+    text = str(cause)
+    return text.split(": ", 1)[-1] if "Tunnel connection failed" in text else text
 
 
 def _tls_message(url: str, error: Exception) -> str:
@@ -262,12 +305,13 @@ def _tls_message(url: str, error: Exception) -> str:
     return f"TLS failure talking to {url}: {why}; {fix}"
 
 
-def api_error(response: requests.Response, *, hint: str = "") -> errors.APIError:
+def api_error(
+    response: Response, method: str, url: str, *, hint: str = ""
+) -> errors.APIError:
     """Turn an error answer into the matching APIError with a message that helps."""
-    status = response.status_code
+    status = response.status
     body = _json_or_none(response)
     code, said = _grpc_parts(body, response)
-    where = f"{response.request.method} {response.url}"
     kwargs: dict[str, Any] = {
         "status": status,
         "code": code,
@@ -275,8 +319,15 @@ def api_error(response: requests.Response, *, hint: str = "") -> errors.APIError
         "body": body,
     }
     cls, advice = _classify(status, said, hint)
+    if 300 <= status < 400:
+        where_to = response.headers.get("Location") or "another address"
+        advice = (
+            f"the server sent the request on to {where_to}; point ARGO_SERVER "
+            "(and --base-href) at the address it names"
+        )
     return cls(
-        mask(f"{status} from the Argo Server on {where}: {said}; {advice}"), **kwargs
+        mask(f"{status} from the Argo Server on {method} {url}: {said}; {advice}"),
+        **kwargs,
     )
 
 
@@ -307,18 +358,18 @@ def _classify(status: int, said: str, hint: str) -> tuple[type[errors.APIError],
     return errors.RejectedError, "the server refused the request as given"
 
 
-def _json_or_none(response: requests.Response) -> Any:
+def _json_or_none(response: Response) -> Any:
     try:
-        return response.json()
+        return json.loads(response.data)
     except ValueError:
         return None
 
 
-def _grpc_parts(body: Any, response: requests.Response) -> tuple[int | None, str]:
+def _grpc_parts(body: Any, response: Response) -> tuple[int | None, str]:
     if isinstance(body, dict) and isinstance(body.get("message"), str):
         code = body.get("code")
         return (code if isinstance(code, int) else None), body["message"]
-    text = " ".join(response.text.split())[:200]
+    text = " ".join(response.data.decode("utf-8", "replace").split())[:200]
     return None, text or response.reason or "no message"
 
 

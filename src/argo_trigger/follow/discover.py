@@ -134,7 +134,7 @@ def _name(workflow: Object) -> str:
 def _predict(client: ArgoClient, search: Search) -> list[Result] | None:
     """Each binding's result for this event, or None when they cannot be read."""
     namespace = search.event.namespace
-    reader = BindingsClient(client.settings, client.transport.session)
+    reader = BindingsClient(client.settings, client.transport)
     try:
         bindings = [b for b in reader.list_bindings(namespace) if not instance_label(b)]
         env = search.event.environment()

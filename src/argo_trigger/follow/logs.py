@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
+from urllib3 import BaseHTTPResponse
 
 from argo_trigger import errors
 from argo_trigger.client import ArgoClient, Object
@@ -64,7 +64,7 @@ class LogFollower:
     last_activity: float = field(default_factory=time.monotonic)
     _steps: dict[str, str] = field(default_factory=dict)
     _thread: threading.Thread | None = None
-    _response: requests.Response | None = None
+    _response: BaseHTTPResponse | None = None
 
     def start(self) -> None:
         """Follow in a daemon thread."""

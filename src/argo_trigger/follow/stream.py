@@ -14,7 +14,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import requests
+from urllib3 import BaseHTTPResponse
+from urllib3.exceptions import HTTPError
 
 # A message the server sends on each keep-alive line: the reader learns
 # that the connection is alive, and nothing else.
@@ -99,23 +100,25 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def read(response: requests.Response) -> Iterator[dict[str, Any]]:
+def read(response: BaseHTTPResponse) -> Iterator[dict[str, Any]]:
     """The messages of an open streaming response, as `messages` gives them.
 
     Raises StreamError as `messages` does, and StreamBroken when the
     connection drops or no byte arrives within the response's read timeout.
     """
     try:
-        yield from messages(response.iter_content(chunk_size=None))
-    except (
-        requests.exceptions.ConnectionError,
-        requests.exceptions.ChunkedEncodingError,
-        requests.exceptions.Timeout,
-    ) as error:
+        yield from messages(_arrivals(response))
+    except HTTPError as error:
         raise StreamBroken(_why(error)) from None
     except (OSError, AttributeError, ValueError) as error:
         # A response closed by another thread (on abort) ends up here.
         raise StreamBroken(f"the stream was closed ({type(error).__name__})") from None
+
+
+def _arrivals(response: BaseHTTPResponse) -> Iterator[bytes]:
+    """The body in pieces as they arrive, chunked or not, until it ends."""
+    while piece := response.read1():
+        yield piece
 
 
 def _why(error: Exception) -> str:

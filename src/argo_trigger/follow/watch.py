@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
+from urllib3 import BaseHTTPResponse
 
 from argo_trigger import errors
 from argo_trigger.client import ArgoClient, Object
@@ -75,7 +75,7 @@ class Reader:
     stopped: threading.Event = field(default_factory=threading.Event)
     silence: float = SILENCE
     reconnects: int = 0
-    _response: requests.Response | None = None
+    _response: BaseHTTPResponse | None = None
     _received: bool = False
 
     def start(self) -> None:
@@ -170,7 +170,7 @@ class Reader:
         self.inbox.put(Message("failed", error=error))
 
 
-def interrupt(response: requests.Response) -> None:
+def interrupt(response: BaseHTTPResponse) -> None:
     """Shut the socket under a response another thread is reading.
 
     Closing the response itself would wait for that thread's read to end
@@ -178,7 +178,7 @@ def interrupt(response: requests.Response) -> None:
     writes. Shutting the socket ends the read at once. Best effort: when
     the socket cannot be reached, the thread ends at its next read.
     """
-    connection = getattr(response.raw, "_connection", None)
+    connection = response.connection
     sock = getattr(connection, "sock", None)
     if isinstance(sock, socket.socket):
         with contextlib.suppress(OSError):
