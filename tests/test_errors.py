@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -292,3 +295,59 @@ def test_client_certificates_are_presented_for_mutual_tls(
     assert "--client-cert" in _one_line(without.err)
     assert with_cert.code == 0, with_cert.err
     assert "service account argo-server" in with_cert.out
+
+
+class _NotArgo(BaseHTTPRequestHandler):
+    """A web server in front of the wrong thing: a page, or a redirect."""
+
+    def do_GET(self) -> None:
+        page = b"<html>sign in</html>"
+        self.send_response(200 if self.path.endswith("/version") else 308)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Location", "https://argo.example.com/")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def not_argo() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotArgo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_page_instead_of_json_is_exit_11_and_names_the_whole_url(
+    cli: CLI, not_argo: str
+) -> None:
+    result = cli("info", env={"ARGO_SERVER": not_argo, "ARGO_TOKEN": ADMIN_TOKEN})
+
+    assert result.code == 11
+    assert _one_line(result.err) == (
+        f"argo-trigger: error: 200 from {not_argo}/api/v1/version did not carry "
+        "a JSON object; check that the URL points at an Argo Server"
+    )
+
+
+def test_a_redirect_is_not_followed_and_says_where_it_points(
+    cli: CLI, not_argo: str
+) -> None:
+    env = {"ARGO_SERVER": not_argo, "ARGO_TOKEN": ADMIN_TOKEN}
+
+    result = cli("event", "-d", "ci", env=env)
+
+    assert result.code == 10
+    line = _one_line(result.err)
+    url = f"{not_argo}/api/v1/events/argo/ci"
+    assert line.startswith(
+        f"argo-trigger: error: 308 from the Argo Server on POST {url}"
+    )
+    assert "sent the request on to https://argo.example.com/" in line
+    assert "ARGO_SERVER" in line

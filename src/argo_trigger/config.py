@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from argo_trigger import masking
 from argo_trigger.errors import ConfigError, UsageError
-from argo_trigger.proxies import proxy_for
 from argo_trigger.record import Record
 
 DEFAULT_NAMESPACE = "argo"
@@ -132,6 +131,8 @@ def resolve(options: Options, env: Mapping[str, str] | None = None) -> Settings:
     base_href = options.base_href
     if base_href is None:
         base_href = env.get("ARGO_BASE_HREF", "")
+
+    from argo_trigger.proxies import proxy_for
 
     url = base_url(server, secure=secure, base_href=base_href)
     return Settings(

@@ -32,8 +32,10 @@ GIT_SHA_LABEL = "argo-trigger/git-sha"
 EVENT_ID_LENGTH = 32
 LABEL_VALUE_MAX = 63
 
-_LABEL_VALUE = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
-_NOT_LABEL_CHARS = re.compile(r"[^-A-Za-z0-9_.]+")
+# Patterns, not compiled ones: re compiles them on first use, and most runs
+# use neither, so start-up does not pay for them.
+_LABEL_VALUE = r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?"
+_NOT_LABEL_CHARS = r"[^-A-Za-z0-9_.]+"
 _EDGE_CHARS = "-_."
 
 
@@ -120,7 +122,7 @@ def validate_event_id(value: str) -> str:
     label value: at most 63 letters, digits, `-`, `_` or `.`, beginning and
     ending with a letter or digit.
     """
-    if len(value) <= LABEL_VALUE_MAX and _LABEL_VALUE.fullmatch(value):
+    if len(value) <= LABEL_VALUE_MAX and re.fullmatch(_LABEL_VALUE, value):
         return value
     shown = value if len(value) <= 70 else value[:67] + "..."
     raise UsageError(
@@ -155,7 +157,7 @@ def label_value(value: str) -> str | None:
     Runs of other characters become one `-`; the result is cut to 63
     characters and trimmed to begin and end with a letter or digit.
     """
-    safe = _NOT_LABEL_CHARS.sub("-", value)[:LABEL_VALUE_MAX]
+    safe = re.sub(_NOT_LABEL_CHARS, "-", value)[:LABEL_VALUE_MAX]
     safe = safe.strip(_EDGE_CHARS)
     return safe or None
 

@@ -162,6 +162,8 @@ class Transport:
                 "if the server is slow",
                 url=url,
             ) from None
+        # urllib3 keeps only the path; messages name the whole URL.
+        response.url = url
         logger.info(
             "%s %s -> %d in %.0f ms",
             method,

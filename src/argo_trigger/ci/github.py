@@ -48,7 +48,8 @@ EVENT_TYPES = {
     "workflow_call": "api",
 }
 
-_PULL_REF = re.compile(r"refs/pull/(\d+)/")
+# Compiled on first use (re caches it): most runs never need it.
+_PULL_REF = r"refs/pull/(\d+)/"
 
 
 def detect(env: Mapping[str, str]) -> CIContext:
@@ -173,7 +174,7 @@ def _pull_request_number(
         if isinstance(number, int) and not isinstance(number, bool):
             return number
 
-    match = _PULL_REF.match(values.get("GITHUB_REF", ""))
+    match = re.match(_PULL_REF, values.get("GITHUB_REF", ""))
     return int(match.group(1)) if match else None
 
 
