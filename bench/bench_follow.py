@@ -122,14 +122,19 @@ def _requests(srv: Standin, seconds: float) -> None:
         raise SystemExit(f"submit --wait failed ({process.returncode}): {err}")
 
     answered = srv.requests[before:]
-    ours = [r for r in answered if r.headers.get("user-agent") == "argo-trigger"]
-    theirs = [r for r in answered if r.headers.get("user-agent") != "argo-trigger"]
+    ours = [r for r in answered if _is_ours(r)]
+    theirs = [r for r in answered if not _is_ours(r)]
     print(f"### Requests to follow one workflow of {seconds:g} s\n")
     print("| client | requests | what |")
     print("|---|---|---|")
     print(f"| argo-trigger submit --wait | {len(ours)} | {_paths(ours)} |")
     print(f"| poll every {POLL_EVERY:g} s | {len(theirs)} | {_paths(theirs)} |")
     print()
+
+
+def _is_ours(request: RecordedRequest) -> bool:
+    """argo-trigger names itself `argo-trigger/VERSION`."""
+    return request.headers.get("user-agent", "").startswith("argo-trigger/")
 
 
 def _created_name(srv: Standin, before: int) -> str:

@@ -132,6 +132,8 @@ def resolve(options: Options, env: Mapping[str, str] | None = None) -> Settings:
     if base_href is None:
         base_href = env.get("ARGO_BASE_HREF", "")
 
+    # Here, not at the top: the offline commands import this module, and
+    # proxies needs urllib.parse, which they can do without.
     from argo_trigger.proxies import proxy_for
 
     url = base_url(server, secure=secure, base_href=base_href)

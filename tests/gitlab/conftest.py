@@ -262,9 +262,10 @@ def tag_args(tag: str) -> list[str]:
 def _make_project(
     project: Path, config: Mapping[str, object], variables: Mapping[str, object]
 ) -> None:
-    project.mkdir(exist_ok=True)
-    _git(project, "init", "-q", "-b", "main")
-    _git(project, "remote", "add", "origin", f"https://{HOST}/{PROJECT}.git")
+    if not (project / ".git").exists():
+        project.mkdir(exist_ok=True)
+        _git(project, "init", "-q", "-b", "main")
+        _git(project, "remote", "add", "origin", f"https://{HOST}/{PROJECT}.git")
     (project / ".gitlab-ci.yml").write_text(yaml.safe_dump(dict(config)))
     _git(project, "add", ".gitlab-ci.yml")
     _git(project, *GIT_IDENTITY, "commit", "-q", "-m", "Deploy with Argo")

@@ -195,6 +195,11 @@ def test_workflow_template_submits_it_with_the_parameters(
 def test_job_name_lets_one_pipeline_send_two_events(
     pipeline: Pipeline, argo_gitlab: Standin
 ) -> None:
+    # gitlab-ci-local fetches two includes of one component side by side and
+    # they race to copy it into its cache ("File exists"); a first pass with
+    # one include fills the cache. GitLab itself needs no such step.
+    warm = pipeline({"include": [component(inputs(argo_gitlab))]}, args=["--list"])
+    assert warm.code == 0, warm.output
     config = {
         "include": [
             component(inputs(argo_gitlab, **{"job-name": "deploy-eu"})),
